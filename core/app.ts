@@ -1,0 +1,414 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import Router from '@koa/router';
+import { Type } from '@sinclair/typebox';
+import { type AwilixContainer, asValue, createContainer, InjectionMode } from 'awilix';
+import Koa from 'koa';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { type LoadConfigOptions, loadConfig } from './config/load.ts';
+import type { CoreConfig } from './config/schema.ts';
+import { HttpError, errorMessage } from './errors.ts';
+import { EventBus } from './events/bus.ts';
+import { TokenVerifier, secretsEqual } from './http/auth.ts';
+import { KNOWN_TAGS, SWAGGER_INIT_JS, buildOpenApi, swaggerUiHtml } from './http/openapi.ts';
+import { fetchLimited } from './http/outbound.ts';
+import { mountRoute } from './http/pipeline.ts';
+import type { AnyRoute, RouteDefinition, RouteSchemas } from './http/route.ts';
+import { type Logger, createLogger } from './logger.ts';
+import type { PluginApi, WppdPlugin } from './plugins/contract.ts';
+import {
+  type PluginRecord,
+  type PluginSource,
+  checkCoreRange,
+  emptyRecord,
+  fail,
+  importPlugin,
+  isEnabled,
+  orderByDependencies,
+  pluginConfig,
+  withTimeout,
+} from './plugins/loader.ts';
+import { SessionManager } from './sessions/manager.ts';
+import { sessionRoutes } from './sessions/routes.ts';
+import { SessionStore } from './store/session-store.ts';
+import { type SqliteDatabase, openSqlite } from './store/sqlite.ts';
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+export interface DaemonOptions extends LoadConfigOptions {
+  /** Built-in plugins, by name (defaults to plugins/index.ts). */
+  builtins?: Record<string, () => Promise<unknown>>;
+  /** Where pino writes (tests capture logs here). */
+  logDestination?: import('pino').DestinationStream;
+}
+
+export interface Daemon {
+  config: CoreConfig;
+  container: AwilixContainer;
+  log: Logger;
+  sessions: SessionManager;
+  events: EventBus;
+  plugins: PluginRecord[];
+  routes: AnyRoute[];
+  server: http.Server;
+  /** Listen on config.bind:config.port; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Graceful stop: stop accepting, finish in-flight requests, stop plugins, close sessions. */
+  close(): Promise<void>;
+}
+
+const PLUGIN_STEP_TIMEOUT_MS = 10_000;
+
+/** Builds the whole daemon: config, container, plugins, HTTP. Nothing listens until listen(). */
+export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon> {
+  const { config, redacted } = loadConfig(options);
+  const log = createLogger(config.log.level, options.logDestination);
+  const dataDir = path.resolve(config.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const uploadDir = path.join(dataDir, 'tmp', 'uploads');
+  fs.mkdirSync(uploadDir, { recursive: true });
+
+  const db: SqliteDatabase = openSqlite(path.join(dataDir, 'wppd.sqlite'));
+  const store = new SessionStore(db);
+  const events = new EventBus(log);
+  const sessions = new SessionManager(
+    {
+      dataDir,
+      engine: config.engine,
+      deviceName: config.deviceName,
+      poweredBy: config.poweredBy,
+      maxSessions: config.maxSessions,
+      waitQrCodeTimeoutMs: config.waitQrCodeTimeoutMs,
+    },
+    store,
+    events,
+    log,
+  );
+  const tokens = new TokenVerifier(config.secretKey);
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const env = options.env ?? process.env;
+  const publicUrl = publicUrlOf(config);
+
+  const container = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
+  container.register({
+    config: asValue(config),
+    log: asValue(log),
+    sessions: asValue(sessions),
+    events: asValue(events),
+    db: asValue(db),
+    metrics: asValue(metrics),
+  });
+  log.debug({ config: redacted }, 'configuration');
+
+  // ---- plugins: import, configure, register (staged), then start in dependency order ----
+  const builtins = options.builtins ?? (await import('../plugins/index.ts')).builtinPlugins;
+  const rawPlugins = config.plugins;
+  const sources = new Map<string, PluginSource>();
+  for (const [name, load] of Object.entries(builtins)) sources.set(name, { builtin: true, load });
+  for (const [name, raw] of Object.entries(rawPlugins)) {
+    if (typeof raw?.resolve === 'string' && raw.resolve) sources.set(name, { builtin: false, resolve: raw.resolve });
+  }
+  const records: PluginRecord[] = [];
+  const serverCallbacks: ((server: http.Server) => void)[] = [];
+  for (const [name, source] of sources) {
+    const record = emptyRecord(name, source.builtin);
+    records.push(record);
+    const raw = (rawPlugins[name] ?? {}) as Record<string, unknown>;
+    if (!isEnabled(name, raw, env, true)) {
+      record.state = 'disabled';
+      continue;
+    }
+    try {
+      const plugin = await importPlugin(source, process.cwd());
+      record.plugin = plugin;
+      record.version = plugin.version;
+      if (plugin.name !== name) throw new Error(`the module is plugin "${plugin.name}", configured as "${name}"`);
+      checkCoreRange(plugin);
+      const pluginConf = pluginConfig(plugin, raw, env);
+      record.api = makeApi(record, pluginConf);
+    } catch (error) {
+      fail(record, errorMessage(error), log);
+    }
+  }
+  const ordered = orderByDependencies(records, log);
+  for (const record of ordered) {
+    if (record.state !== 'registered' || !record.plugin || !record.api) continue;
+    try {
+      await withTimeout(record.plugin.register(record.api), PLUGIN_STEP_TIMEOUT_MS, 'register');
+      for (const { name, factory } of record.services)
+        container.register(serviceKey(record.name, name), { resolve: () => factory(), lifetime: 'SINGLETON' });
+    } catch (error) {
+      fail(record, `register failed: ${errorMessage(error)}`, log);
+    }
+  }
+
+  function makeApi(record: PluginRecord, pluginConf: Record<string, unknown>): PluginApi<object> {
+    const pluginDir = path.join(dataDir, 'plugins', record.name);
+    const dependencies = new Set(record.plugin?.dependencies ?? []);
+    return {
+      name: record.name,
+      config: pluginConf,
+      log: log.child({ plugin: record.name }),
+      dataDir: pluginDir,
+      core: { version: VERSION, engine: config.engine, dataDir, publicUrl },
+      sessions: {
+        get: (name) => sessions.get(name),
+        names: () => sessions.names(),
+        live: () => sessions.live(),
+        sessionDir: (name) => sessions.sessionDir(name),
+      },
+      credentials: {
+        verifySessionToken: (session, token) => tokens.verify(session, token),
+        isSecretKey: (value) => secretsEqual(value, config.secretKey),
+      },
+      metrics,
+      fetch: (url, fetchOptions) =>
+        fetchLimited(url, {
+          allowPrivate: env.WPPD_FETCH_ALLOW_PRIVATE === 'true',
+          timeoutMs: 15_000,
+          maxBytes: fetchOptions?.maxBytes ?? 64 * 1024 * 1024,
+        }),
+      route: <S extends RouteSchemas>(definition: RouteDefinition<S>) => {
+        record.routes.push(definition as unknown as AnyRoute);
+      },
+      on: (event, hook) => {
+        record.hooks.push({ event, hook: hook as never });
+      },
+      emit: (session, name, payload) => events.emit(session, name, payload),
+      provide: (name, factory) => {
+        record.services.push({ name, factory });
+      },
+      resolve: <T>(name: string): T => {
+        for (const dependency of dependencies) {
+          const key = serviceKey(dependency, name);
+          if (container.hasRegistration(key)) return container.resolve<T>(key);
+        }
+        throw new Error(`plugin ${record.name}: no dependency provides the service "${name}"`);
+      },
+      provideEngine: (adapter) => {
+        record.engines.push(adapter);
+      },
+      onServer: (callback) => {
+        record.serverCallbacks.push(callback);
+      },
+    };
+  }
+
+  for (const record of ordered) {
+    if (record.state !== 'registered' || !record.plugin || !record.api) continue;
+    try {
+      for (const adapter of record.engines) sessions.registerEngine(adapter);
+      await withTimeout(record.plugin.start?.(record.api), PLUGIN_STEP_TIMEOUT_MS, 'start');
+      record.state = 'started';
+      for (const { event, hook } of record.hooks) events.on(record.name, event, hook);
+      serverCallbacks.push(...record.serverCallbacks);
+    } catch (error) {
+      events.removeOwner(record.name);
+      fail(record, `start failed: ${errorMessage(error)}`, log);
+    }
+  }
+
+  // ---- HTTP ----
+  const app = new Koa({ proxy: env.WPPD_TRUST_PROXY === 'true' });
+  const router = new Router();
+  const routes: AnyRoute[] = [
+    ...sessionRoutes({ sessions, secretKey: config.secretKey, version: VERSION }),
+    ...coreRoutes(),
+    ...records.filter((r) => r.state === 'started').flatMap((r) => r.routes),
+  ];
+  const pipeline = {
+    container,
+    sessions,
+    tokens,
+    secretKey: config.secretKey,
+    log,
+    limits: config.limits,
+    uploadDir,
+  };
+  for (const route of routes) mountRoute(router, route, pipeline);
+
+  const openapi = buildOpenApi(routes, { version: VERSION, serverUrl: publicUrl });
+  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  const docsRouter = new Router();
+  docsRouter.get('/api-docs', (ctx) => {
+    ctx.type = 'text/html';
+    ctx.body = swaggerUiHtml('/api-docs/openapi.json');
+  });
+  docsRouter.get('/api-docs/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+  docsRouter.get('/api-docs/init.js', (ctx) => {
+    ctx.type = 'application/javascript';
+    ctx.body = SWAGGER_INIT_JS;
+  });
+  for (const asset of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
+    docsRouter.get(`/api-docs/${asset}`, (ctx) => {
+      ctx.type = asset.endsWith('.css') ? 'text/css' : 'application/javascript';
+      ctx.set('cache-control', 'public, max-age=86400');
+      ctx.body = fs.createReadStream(path.join(swaggerDir, asset));
+    });
+  }
+
+  function coreRoutes(): AnyRoute[] {
+    const sessionGauge = new Gauge({
+      name: 'wppd_session_status',
+      help: '1 for the status each known session is in',
+      labelNames: ['session', 'status'],
+      registers: [metrics],
+      collect() {
+        this.reset();
+        for (const session of sessions.live()) this.set({ session: session.name, status: session.status ?? 'null' }, 1);
+      },
+    });
+    void sessionGauge;
+    const healthBody = () => ({ uptime: process.uptime(), message: 'OK', timestamp: Date.now() });
+    const list: AnyRoute[] = [
+      {
+        method: 'GET',
+        path: '/healthz',
+        summary: 'Liveness check',
+        tags: ['Misc'],
+        auth: 'none',
+        handler: () => ({ body: healthBody() }),
+      },
+      {
+        method: 'GET',
+        path: '/unhealthy',
+        summary: 'Report the daemon as unhealthy (for testing health checks)',
+        description:
+          'Answers 503 so a health check can be tested. Unlike wppconnect-server it never kills the process.',
+        tags: ['Misc'],
+        auth: 'none',
+        handler: () => ({ status: 503, body: { ...healthBody(), message: 'Unhealthy (report only)' } }),
+      },
+      {
+        method: 'GET',
+        path: '/metrics',
+        summary: 'Prometheus metrics',
+        tags: ['Misc'],
+        auth: 'none',
+        schema: { responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } },
+        handler: async () => ({ type: metrics.contentType, body: await metrics.metrics() }),
+      },
+      {
+        method: 'GET',
+        path: '/api/:secretkey/plugins',
+        summary: 'Plugins: loaded, disabled or failed, and why',
+        tags: ['Misc'],
+        auth: 'secretKey',
+        schema: { params: Type.Object({ secretkey: Type.String() }) },
+        handler: () => ({
+          body: {
+            status: 'success',
+            response: records.map((r) => ({
+              name: r.name,
+              version: r.version,
+              builtin: r.builtin,
+              state: r.state,
+              error: r.error ?? null,
+              routes: r.routes.map((route) => `${route.method} ${route.path}`),
+            })),
+          },
+        }),
+      },
+    ];
+    return list;
+  }
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { status: 'error', message: `Not found: ${ctx.method} ${ctx.path}` };
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        ctx.status = error.status;
+        ctx.set(error.headers);
+        ctx.body = error.body;
+        return;
+      }
+      const status = (error as { status?: number }).status;
+      if (status && status >= 400 && status < 500) {
+        ctx.status = status;
+        ctx.body = { status: 'error', message: errorMessage(error) };
+        return;
+      }
+      log.error({ err: error, path: ctx.path }, 'request failed');
+      ctx.status = 500;
+      ctx.body = { status: 'error', message: 'Internal error', error: errorMessage(error) };
+    }
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: false }));
+  app.use(docsRouter.routes());
+
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 65_000;
+  for (const callback of serverCallbacks) callback(server);
+
+  let closing: Promise<void> | undefined;
+  const daemon: Daemon = {
+    config,
+    container,
+    log,
+    sessions,
+    events,
+    plugins: records,
+    routes,
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.bind, () => {
+          const address = server.address();
+          const port = typeof address === 'object' && address ? address.port : config.port;
+          const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
+          log.info({ port, engine: config.engine }, 'wppd listening');
+          if (config.startAllSession) void sessions.startAll({ onlyWanted: true });
+          resolve(`http://${host}:${port}`);
+        });
+      }),
+    close: () => {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        });
+        for (const record of [...ordered].reverse()) {
+          if (record.state !== 'started' || !record.plugin || !record.api) continue;
+          try {
+            await withTimeout(record.plugin.stop?.(record.api), PLUGIN_STEP_TIMEOUT_MS, 'stop');
+            record.state = 'stopped';
+          } catch (error) {
+            log.error({ plugin: record.name, err: errorMessage(error) }, 'plugin stop failed');
+          }
+        }
+        await sessions.shutdown();
+        await container.dispose();
+        db.close();
+        log.flush?.();
+      })();
+      return closing;
+    },
+  };
+  return daemon;
+}
+
+function serviceKey(plugin: string, name: string): string {
+  return `${plugin}:${name}`;
+}
+
+function publicUrlOf(config: CoreConfig): string {
+  const host = config.host.replace(/\/+$/, '');
+  return /:\d+$/.test(host) ? host : `${host}:${config.port}`;
+}
+
+export { KNOWN_TAGS };
+export type { WppdPlugin };

@@ -1,0 +1,137 @@
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { httpError } from '../errors.ts';
+
+/**
+ * Fetching a URL that came from a request (media to send, a link to preview). Refuses loopback,
+ * private, link-local and other special addresses unless allowed (SSRF), checks the address the
+ * connection really uses (so DNS rebinding cannot slip through), follows a few redirects with the same
+ * checks, and bounds time and size. Webhook and Chatwoot URLs set by the session owner do not use it.
+ */
+export interface OutboundLimits {
+  allowPrivate: boolean;
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects?: number;
+}
+
+export interface FetchedFile {
+  bytes: Buffer;
+  contentType: string | undefined;
+  /** The last path segment of the final URL, a hint only. */
+  fileName: string | undefined;
+}
+
+const blockList = new net.BlockList();
+for (const [prefix, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  blockList.addSubnet(prefix, bits, 'ipv4');
+for (const [prefix, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['::ffff:0:0', 96],
+] as const)
+  blockList.addSubnet(prefix, bits, 'ipv6');
+
+export function isPrivateAddress(address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 0) return true;
+  return blockList.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+export async function fetchLimited(rawUrl: string, limits: OutboundLimits): Promise<FetchedFile> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw httpError(400, 'The URL is not valid');
+  }
+  for (let redirects = 0; ; redirects += 1) {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw httpError(400, 'Only http(s) URLs can be fetched');
+    const answer = await requestOnce(url, limits);
+    if ('redirect' in answer) {
+      if (redirects >= (limits.maxRedirects ?? 3)) throw httpError(400, 'Too many redirects fetching the URL');
+      url = new URL(answer.redirect, url);
+      continue;
+    }
+    return answer;
+  }
+}
+
+function requestOnce(url: URL, limits: OutboundLimits): Promise<FetchedFile | { redirect: string }> {
+  const lookup: net.LookupFunction = (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: false }, (error, address, family) => {
+      if (error) return callback(error, address, family);
+      if (!limits.allowPrivate && isPrivateAddress(String(address)))
+        return callback(Object.assign(new Error('blocked address'), { code: 'EBLOCKED' }), address, family);
+      callback(null, address, family);
+    });
+  };
+  // A literal IP never goes through lookup, so it is checked here.
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(literal) && !limits.allowPrivate && isPrivateAddress(literal))
+    return Promise.reject(httpError(400, 'The URL points to a private or local address'));
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.get(url, { lookup, timeout: limits.timeoutMs }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400 && response.headers.location) {
+        response.resume();
+        resolve({ redirect: response.headers.location });
+        return;
+      }
+      if (status < 200 || status >= 300) {
+        response.resume();
+        reject(httpError(400, `Fetching the URL answered HTTP ${status}`));
+        return;
+      }
+      const declared = Number(response.headers['content-length'] ?? 0);
+      if (declared > limits.maxBytes) {
+        response.destroy();
+        reject(httpError(413, `The file at the URL is larger than ${limits.maxBytes} bytes`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limits.maxBytes) {
+          response.destroy();
+          reject(httpError(413, `The file at the URL is larger than ${limits.maxBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      response.on('end', () =>
+        resolve({
+          bytes: Buffer.concat(chunks),
+          contentType: response.headers['content-type']?.split(';')[0]?.trim(),
+          fileName: decodeURIComponent(url.pathname.split('/').pop() ?? '') || undefined,
+        }),
+      );
+      response.on('error', (error) => reject(httpError(400, `Fetching the URL failed: ${error.message}`)));
+    });
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EBLOCKED') reject(httpError(400, 'The URL points to a private or local address'));
+      else if (error.code === 'ETIMEDOUT') reject(httpError(408, 'Fetching the URL timed out'));
+      else reject(httpError(400, `Fetching the URL failed: ${error.message}`));
+    });
+  });
+}

@@ -1,0 +1,180 @@
+import fs from 'node:fs/promises';
+import type Router from '@koa/router';
+import { asValue, type AwilixContainer } from 'awilix';
+import type { Context, Next } from 'koa';
+import { koaBody } from 'koa-body';
+import { resolveRecipients } from '../engine/recipients.ts';
+import { HttpError, httpError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { isValidSessionName, type SessionManager } from '../sessions/manager.ts';
+import { NOT_CONNECTED_BODY, type Session } from '../sessions/session.ts';
+import { AUTH_ERRORS, secretsEqual, type TokenVerifier, tokenFromRequest } from './auth.ts';
+import type { AnyRoute, RouteRequest, UploadedFile } from './route.ts';
+import { compileValidator } from './validation.ts';
+
+export interface PipelineDeps {
+  container: AwilixContainer;
+  sessions: SessionManager;
+  tokens: TokenVerifier;
+  secretKey: string;
+  log: Logger;
+  limits: { jsonBody: string; formBody: string; uploadBytes: number };
+  uploadDir: string;
+  /** Called on every refused token, per client address (rate limiting hooks in here). */
+  onAuthFailure?: (ip: string) => void;
+  /** Whether this client may try another token now (false → 429). */
+  mayTryToken?: (ip: string) => boolean;
+}
+
+const DEFAULT_SECRET_KEY_ERROR = { response: 'error', message: 'The token is incorrect' };
+
+/**
+ * Mounts one route with the core's pipeline: auth → session → body parsing → validation →
+ * recipients → handler → cleanup. Each step answers in wppconnect-server's style and nothing runs
+ * after an error answer (its middlewares kept going after a 400/404).
+ */
+export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps): void {
+  const validators = {
+    params: route.schema?.params && compileValidator('params', route.schema.params),
+    query: route.schema?.query && compileValidator('query', route.schema.query),
+    body: route.schema?.body && compileValidator('body', route.schema.body),
+  };
+  const bodyParser = koaBody({
+    json: true,
+    urlencoded: true,
+    text: false,
+    multipart: Boolean(route.upload),
+    jsonLimit: route.jsonLimit ?? deps.limits.jsonBody,
+    formLimit: deps.limits.formBody,
+    jsonStrict: false,
+    formidable: {
+      uploadDir: deps.uploadDir,
+      maxFileSize: deps.limits.uploadBytes,
+      maxFiles: 1,
+      keepExtensions: false,
+      allowEmptyFiles: false,
+    },
+    onError: (error: Error) => {
+      throw toBodyError(error);
+    },
+  });
+  const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+  router[method](route.path, async (ctx: Context, next: Next) => {
+    const params = { ...(ctx.params as Record<string, string>) };
+    let sessionName = '';
+    if (route.auth === 'token') sessionName = await authenticate(ctx, params, deps);
+    else if (route.auth === 'secretKey') {
+      if (!secretsEqual(params.secretkey ?? '', deps.secretKey)) {
+        deps.onAuthFailure?.(ctx.ip);
+        throw new HttpError(400, route.secretKeyError ?? DEFAULT_SECRET_KEY_ERROR);
+      }
+    }
+    if (!sessionName && params.session !== undefined) {
+      sessionName = params.session;
+      checkSessionName(sessionName);
+    }
+    if (sessionName) params.session = sessionName;
+
+    const session: Session | undefined = sessionName ? deps.sessions.getOrCreate(sessionName) : undefined;
+    if (route.connected && !session?.isConnected) throw new HttpError(404, NOT_CONNECTED_BODY);
+
+    await bodyParser(ctx, async () => undefined);
+    const files = uploadedFiles(ctx);
+    const log = deps.log.child({ route: route.path, session: sessionName || undefined });
+    const scope = deps.container.createScope();
+    scope.register({ ctx: asValue(ctx), session: asValue(session), log: asValue(log) });
+    try {
+      const rawBody = ctx.request.body;
+      const body: Record<string, unknown> =
+        rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {};
+      const query = { ...(ctx.query as Record<string, unknown>) };
+      validators.params?.(params);
+      validators.query?.(query);
+      validators.body?.(body);
+      const recipients = route.recipients && session ? await resolveRecipients(session, body) : [];
+      const request: RouteRequest = {
+        params,
+        query,
+        body,
+        files,
+        sessionName,
+        session: session as Session,
+        recipients,
+        log,
+        scope,
+        ctx,
+      };
+      const reply = await route.handler(request);
+      if (reply) {
+        ctx.status = reply.status ?? 200;
+        if (reply.headers) ctx.set(reply.headers);
+        if (reply.type) ctx.type = reply.type;
+        ctx.body = withSessionKey(ctx, reply.body, sessionName);
+      }
+    } finally {
+      await Promise.all(files.map((file) => fs.rm(file.path, { force: true })));
+      await scope.dispose();
+    }
+    void next;
+  });
+}
+
+async function authenticate(ctx: Context, params: Record<string, string>, deps: PipelineDeps): Promise<string> {
+  const raw = params.session ?? '';
+  if (!raw) throw new HttpError(401, AUTH_ERRORS.noSession);
+  const { session, token } = tokenFromRequest(raw, ctx.get('authorization') || undefined);
+  if (!session) throw new HttpError(401, AUTH_ERRORS.noSession);
+  checkSessionName(session);
+  if (!token) throw new HttpError(401, AUTH_ERRORS.noToken);
+  if (deps.mayTryToken && !deps.tokens.isKnownGood(session, token) && !deps.mayTryToken(ctx.ip))
+    throw httpError(429, 'Too many failed authentication attempts; try again later');
+  const ok = await deps.tokens.verify(session, token);
+  if (!ok) {
+    deps.onAuthFailure?.(ctx.ip);
+    throw new HttpError(401, AUTH_ERRORS.badToken);
+  }
+  return session;
+}
+
+function checkSessionName(name: string): void {
+  if (!isValidSessionName(name))
+    throw httpError(
+      400,
+      'Invalid session name: use 1-100 letters, digits, "_", "-" or "." (not first)',
+    );
+}
+
+function uploadedFiles(ctx: Context): UploadedFile[] {
+  const files = ctx.request.files;
+  if (!files) return [];
+  const list: UploadedFile[] = [];
+  for (const entry of Object.values(files)) {
+    for (const file of Array.isArray(entry) ? entry : [entry]) {
+      list.push({
+        path: file.filepath,
+        size: file.size,
+        originalName: file.originalFilename ?? 'file',
+        mimetype: file.mimetype ?? 'application/octet-stream',
+      });
+    }
+  }
+  return list;
+}
+
+/**
+ * wppconnect-server adds `session` to JSON answers when the request's content-type is exactly
+ * `application/json` and the answer has none; clients read it, so wppd keeps doing it.
+ */
+function withSessionKey(ctx: Context, body: unknown, sessionName: string): unknown {
+  if (!sessionName || ctx.get('content-type') !== 'application/json') return body;
+  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return body;
+  if ('session' in body) return body;
+  return { ...body, session: sessionName };
+}
+
+function toBodyError(error: Error & { status?: number; statusCode?: number; httpCode?: number }): HttpError {
+  const status = error.status ?? error.statusCode ?? error.httpCode ?? 400;
+  if (status === 413 || /maxFileSize|too large|exceeded/i.test(error.message))
+    return httpError(413, 'The request body is too large');
+  return httpError(400, `The request body could not be read: ${error.message.split('\n')[0]}`);
+}
