@@ -6,34 +6,34 @@ import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import { type AwilixContainer, asValue, createContainer, InjectionMode } from 'awilix';
 import Koa from 'koa';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { type LoadConfigOptions, loadConfig } from './config/load.ts';
 import type { CoreConfig } from './config/schema.ts';
-import { HttpError, errorMessage } from './errors.ts';
+import { errorMessage, HttpError } from './errors.ts';
 import { EventBus } from './events/bus.ts';
-import { TokenVerifier, secretsEqual } from './http/auth.ts';
-import { KNOWN_TAGS, SWAGGER_INIT_JS, buildOpenApi, swaggerUiHtml } from './http/openapi.ts';
+import { secretsEqual, TokenVerifier } from './http/auth.ts';
+import { buildOpenApi, KNOWN_TAGS, SWAGGER_INIT_JS, swaggerUiHtml } from './http/openapi.ts';
 import { fetchLimited } from './http/outbound.ts';
 import { mountRoute } from './http/pipeline.ts';
 import type { AnyRoute, RouteDefinition, RouteSchemas } from './http/route.ts';
-import { type Logger, createLogger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 import type { PluginApi, WppdPlugin } from './plugins/contract.ts';
 import {
-  type PluginRecord,
-  type PluginSource,
   checkCoreRange,
   emptyRecord,
   fail,
   importPlugin,
   isEnabled,
   orderByDependencies,
+  type PluginRecord,
+  type PluginSource,
   pluginConfig,
   withTimeout,
 } from './plugins/loader.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { SessionStore } from './store/session-store.ts';
-import { type SqliteDatabase, openSqlite } from './store/sqlite.ts';
+import { openSqlite, type SqliteDatabase } from './store/sqlite.ts';
 
 const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../package.json') as { version: string }).version;
@@ -110,7 +110,8 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
   const sources = new Map<string, PluginSource>();
   for (const [name, load] of Object.entries(builtins)) sources.set(name, { builtin: true, load });
   for (const [name, raw] of Object.entries(rawPlugins)) {
-    if (typeof raw?.resolve === 'string' && raw.resolve) sources.set(name, { builtin: false, resolve: raw.resolve });
+    if (typeof raw?.resolve === 'string' && raw.resolve)
+      sources.set(name, { builtin: false, resolve: raw.resolve });
   }
   const records: PluginRecord[] = [];
   const serverCallbacks: ((server: http.Server) => void)[] = [];
@@ -126,7 +127,8 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
       const plugin = await importPlugin(source, process.cwd());
       record.plugin = plugin;
       record.version = plugin.version;
-      if (plugin.name !== name) throw new Error(`the module is plugin "${plugin.name}", configured as "${name}"`);
+      if (plugin.name !== name)
+        throw new Error(`the module is plugin "${plugin.name}", configured as "${name}"`);
       checkCoreRange(plugin);
       const pluginConf = pluginConfig(plugin, raw, env);
       record.api = makeApi(record, pluginConf);
@@ -140,7 +142,10 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
     try {
       await withTimeout(record.plugin.register(record.api), PLUGIN_STEP_TIMEOUT_MS, 'register');
       for (const { name, factory } of record.services)
-        container.register(serviceKey(record.name, name), { resolve: () => factory(), lifetime: 'SINGLETON' });
+        container.register(serviceKey(record.name, name), {
+          resolve: () => factory(),
+          lifetime: 'SINGLETON',
+        });
     } catch (error) {
       fail(record, `register failed: ${errorMessage(error)}`, log);
     }
@@ -194,6 +199,9 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
       },
       onServer: (callback) => {
         record.serverCallbacks.push(callback);
+      },
+      onStop: (callback) => {
+        record.stopCallbacks.push(callback);
       },
     };
   }
@@ -261,7 +269,8 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
       registers: [metrics],
       collect() {
         this.reset();
-        for (const session of sessions.live()) this.set({ session: session.name, status: session.status ?? 'null' }, 1);
+        for (const session of sessions.live())
+          this.set({ session: session.name, status: session.status ?? 'null' }, 1);
       },
     });
     void sessionGauge;
@@ -382,9 +391,12 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
           setTimeout(() => server.closeAllConnections(), 5_000).unref();
         });
         for (const record of [...ordered].reverse()) {
-          if (record.state !== 'started' || !record.plugin || !record.api) continue;
+          if (!record.plugin || !record.api) continue;
           try {
-            await withTimeout(record.plugin.stop?.(record.api), PLUGIN_STEP_TIMEOUT_MS, 'stop');
+            if (record.state === 'started')
+              await withTimeout(record.plugin.stop?.(record.api), PLUGIN_STEP_TIMEOUT_MS, 'stop');
+            for (const callback of [...record.stopCallbacks].reverse())
+              await withTimeout(callback(), PLUGIN_STEP_TIMEOUT_MS, 'stop');
             record.state = 'stopped';
           } catch (error) {
             log.error({ plugin: record.name, err: errorMessage(error) }, 'plugin stop failed');
@@ -410,5 +422,5 @@ function publicUrlOf(config: CoreConfig): string {
   return /:\d+$/.test(host) ? host : `${host}:${config.port}`;
 }
 
-export { KNOWN_TAGS };
 export type { WppdPlugin };
+export { KNOWN_TAGS };

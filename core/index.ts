@@ -2,17 +2,31 @@
  * The public API for plugins (built-in and third-party): import from here (or from the `wppd`
  * package), never from another plugin's files.
  */
-export { Type, type Static, type TSchema } from '@sinclair/typebox';
-export type { EngineAdapter, EngineCallbacks, EngineClient, EngineSession, EngineStartOptions, StatusFind } from './engine/port.ts';
+export { type Static, type TSchema, Type } from '@sinclair/typebox';
+export type {
+  EngineAdapter,
+  EngineCallbacks,
+  EngineClient,
+  EngineSession,
+  EngineStartOptions,
+  StatusFind,
+} from './engine/port.ts';
 export { contactToArray, resolveRecipients } from './engine/recipients.ts';
-export type { EventHook, WppdEvent, WppdEventName, WppdEvents, EngineEvents, SessionStatus } from './events/catalog.ts';
-export { HttpError, httpError, errorMessage, notImplemented } from './errors.ts';
+export { errorMessage, HttpError, httpError, notImplemented } from './errors.ts';
+export type {
+  EngineEvents,
+  EventHook,
+  SessionStatus,
+  WppdEvent,
+  WppdEventName,
+  WppdEvents,
+} from './events/catalog.ts';
 export type { RouteDefinition, RouteReply, RouteRequest, RouteSchemas, UploadedFile } from './http/route.ts';
-export type { PluginApi, WppdPlugin, SessionsView, CoreFacts } from './plugins/contract.ts';
+export type { Logger } from './logger.ts';
+export type { CoreFacts, PluginApi, SessionsView, WppdPlugin } from './plugins/contract.ts';
 export { CORE_API_VERSION } from './plugins/contract.ts';
 export { NOT_CONNECTED_BODY, Session } from './sessions/session.ts';
 export { openSqlite, type SqliteDatabase } from './store/sqlite.ts';
-export type { Logger } from './logger.ts';
 
 import type { WppdPlugin } from './plugins/contract.ts';
 

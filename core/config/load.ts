@@ -26,7 +26,11 @@ export interface LoadedConfig {
   file?: string;
 }
 
-export function configFileFrom(argv: readonly string[], env: NodeJS.ProcessEnv, configDir: string): string | undefined {
+export function configFileFrom(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  configDir: string,
+): string | undefined {
   const flag = argv.indexOf('--config');
   if (flag >= 0) {
     const file = argv[flag + 1];

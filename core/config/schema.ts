@@ -45,7 +45,12 @@ export const coreSchema: Schema<CoreConfig> = {
     default: true,
     env: 'START_ALL_SESSION',
   },
-  deviceName: { doc: 'Name shown in Linked Devices', format: String, default: 'WppConnect', env: 'DEVICE_NAME' },
+  deviceName: {
+    doc: 'Name shown in Linked Devices',
+    format: String,
+    default: 'WppConnect',
+    env: 'DEVICE_NAME',
+  },
   poweredBy: { doc: 'Powered-by string', format: String, default: 'WPPConnect-Server', env: 'POWERED_BY' },
   maxSessions: {
     doc: 'Most sessions that may run at once (0 = no limit)',

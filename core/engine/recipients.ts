@@ -25,7 +25,8 @@ export function contactToArray(fields: RecipientFields): string[] {
   const isLid = truthy(fields.isLid);
   let entries: string[];
   if (Array.isArray(phone)) entries = phone.map((p) => String(p));
-  else if (typeof phone === 'string' || typeof phone === 'number') entries = String(phone).split(/\s*[,;]\s*/);
+  else if (typeof phone === 'string' || typeof phone === 'number')
+    entries = String(phone).split(/\s*[,;]\s*/);
   else entries = [];
   const ids: string[] = [];
   for (const entry of entries) {

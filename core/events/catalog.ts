@@ -73,4 +73,6 @@ export interface WppdEvent<K extends WppdEventName = WppdEventName> {
   payload: WppdEvents[K];
 }
 
-export type EventHook<K extends WppdEventName = WppdEventName> = (event: WppdEvent<K>) => void | Promise<void>;
+export type EventHook<K extends WppdEventName = WppdEventName> = (
+  event: WppdEvent<K>,
+) => void | Promise<void>;

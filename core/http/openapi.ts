@@ -22,10 +22,14 @@ function toOpenApiPath(path: string): string {
 }
 
 function properties(schema: TSchema | undefined): [string, TSchema, boolean][] {
-  if (!schema || schema.type !== 'object') return [];
+  if (schema?.type !== 'object') return [];
   const object = schema as TObject;
   const required = new Set(object.required ?? []);
-  return Object.entries(object.properties ?? {}).map(([name, prop]) => [name, prop as TSchema, required.has(name)]);
+  return Object.entries(object.properties ?? {}).map(([name, prop]) => [
+    name,
+    prop as TSchema,
+    required.has(name),
+  ]);
 }
 
 /** Strips TypeBox's symbol keys so the schema is plain JSON Schema. */
@@ -55,7 +59,13 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       ...(name === 'session' ? { example: 'NERDWHATS_AMERICA' } : {}),
     }));
     for (const [name, schema, required] of properties(route.schema?.query))
-      parameters.push({ name, in: 'query', required, description: schema.description, schema: plain(schema) });
+      parameters.push({
+        name,
+        in: 'query',
+        required,
+        description: schema.description,
+        schema: plain(schema),
+      });
 
     const operation: Record<string, unknown> = {
       tags: route.tags,
@@ -73,7 +83,10 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       content['application/json'] = { schema: body };
       if (route.upload) {
         const multipart = structuredClone(body) as { properties?: Record<string, unknown> };
-        multipart.properties = { ...(multipart.properties ?? {}), file: { type: 'string', format: 'binary' } };
+        multipart.properties = {
+          ...(multipart.properties ?? {}),
+          file: { type: 'string', format: 'binary' },
+        };
         content['multipart/form-data'] = { schema: multipart };
       }
       operation.requestBody = { required: Boolean(route.schema?.body), content };
@@ -93,7 +106,9 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     tags: [...tags].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'Token from generate-token' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Token from generate-token' },
+      },
     },
   };
 }

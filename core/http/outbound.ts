@@ -63,10 +63,12 @@ export async function fetchLimited(rawUrl: string, limits: OutboundLimits): Prom
     throw httpError(400, 'The URL is not valid');
   }
   for (let redirects = 0; ; redirects += 1) {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw httpError(400, 'Only http(s) URLs can be fetched');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw httpError(400, 'Only http(s) URLs can be fetched');
     const answer = await requestOnce(url, limits);
     if ('redirect' in answer) {
-      if (redirects >= (limits.maxRedirects ?? 3)) throw httpError(400, 'Too many redirects fetching the URL');
+      if (redirects >= (limits.maxRedirects ?? 3))
+        throw httpError(400, 'Too many redirects fetching the URL');
       url = new URL(answer.redirect, url);
       continue;
     }

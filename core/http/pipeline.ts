@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type Router from '@koa/router';
-import { asValue, type AwilixContainer } from 'awilix';
+import { type AwilixContainer, asValue } from 'awilix';
 import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
 import { resolveRecipients } from '../engine/recipients.ts';
@@ -86,7 +86,9 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
     try {
       const rawBody = ctx.request.body;
       const body: Record<string, unknown> =
-        rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody) ? (rawBody as Record<string, unknown>) : {};
+        rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody)
+          ? (rawBody as Record<string, unknown>)
+          : {};
       const query = { ...(ctx.query as Record<string, unknown>) };
       validators.params?.(params);
       validators.query?.(query);
@@ -119,7 +121,11 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
   });
 }
 
-async function authenticate(ctx: Context, params: Record<string, string>, deps: PipelineDeps): Promise<string> {
+async function authenticate(
+  ctx: Context,
+  params: Record<string, string>,
+  deps: PipelineDeps,
+): Promise<string> {
   const raw = params.session ?? '';
   if (!raw) throw new HttpError(401, AUTH_ERRORS.noSession);
   const { session, token } = tokenFromRequest(raw, ctx.get('authorization') || undefined);
@@ -138,10 +144,7 @@ async function authenticate(ctx: Context, params: Record<string, string>, deps: 
 
 function checkSessionName(name: string): void {
   if (!isValidSessionName(name))
-    throw httpError(
-      400,
-      'Invalid session name: use 1-100 letters, digits, "_", "-" or "." (not first)',
-    );
+    throw httpError(400, 'Invalid session name: use 1-100 letters, digits, "_", "-" or "." (not first)');
 }
 
 function uploadedFiles(ctx: Context): UploadedFile[] {

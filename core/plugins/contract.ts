@@ -54,10 +54,8 @@ export interface CredentialsView {
   isSecretKey(value: string): boolean;
 }
 
-export interface OutboundFetch {
-  /** Fetch a URL from a request: SSRF-checked, time- and size-bounded (core/http/outbound.ts). */
-  (url: string, options?: { maxBytes?: number }): Promise<FetchedFile>;
-}
+/** Fetch a URL from a request: SSRF-checked, time- and size-bounded (core/http/outbound.ts). */
+export type OutboundFetch = (url: string, options?: { maxBytes?: number }) => Promise<FetchedFile>;
 
 export interface PluginApi<C extends object = Record<string, unknown>> {
   readonly name: string;
@@ -81,4 +79,10 @@ export interface PluginApi<C extends object = Record<string, unknown>> {
   provideEngine(adapter: EngineAdapter): void;
   /** Called once the HTTP server exists (socket.io attaches here). */
   onServer(callback: (server: http.Server) => void): void;
+  /**
+   * Cleanup to run when the daemon stops (after the plugin's own `stop`), last added first. A plugin
+   * object is shared by every daemon in a process, so per-daemon state lives in closures of
+   * `register`, not in module variables.
+   */
+  onStop(callback: () => void | Promise<void>): void;
 }

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import convict from 'convict';
 import semver from 'semver';
-import { errorMessage } from '../errors.ts';
 import type { EngineAdapter } from '../engine/port.ts';
+import { errorMessage } from '../errors.ts';
 import type { EventHook, WppdEventName } from '../events/catalog.ts';
 import type { AnyRoute } from '../http/route.ts';
 import type { Logger } from '../logger.ts';
@@ -26,16 +26,24 @@ export interface PluginRecord {
   services: { name: string; factory: () => unknown }[];
   engines: EngineAdapter[];
   serverCallbacks: ((server: import('node:http').Server) => void)[];
+  stopCallbacks: (() => void | Promise<void>)[];
 }
 
-export type PluginSource = { builtin: true; load: () => Promise<unknown> } | { builtin: false; resolve: string };
+export type PluginSource =
+  | { builtin: true; load: () => Promise<unknown> }
+  | { builtin: false; resolve: string };
 
 /** Turns a name into its env prefix: `engine-sandbox` → `WPPD_PLUGIN_ENGINE_SANDBOX`. */
 export function pluginEnvPrefix(name: string): string {
   return `WPPD_PLUGIN_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 }
 
-export function isEnabled(name: string, raw: Record<string, unknown>, env: NodeJS.ProcessEnv, byDefault: boolean) {
+export function isEnabled(
+  name: string,
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  byDefault: boolean,
+) {
   const fromEnv = env[`${pluginEnvPrefix(name)}_ENABLED`];
   if (fromEnv !== undefined) return !['false', '0', 'no', 'off'].includes(fromEnv.toLowerCase());
   if (typeof raw.enabled === 'boolean') return raw.enabled;
@@ -59,12 +67,14 @@ export async function importPlugin(source: PluginSource, baseDir: string): Promi
   if (source.builtin) loaded = await source.load();
   else {
     const target = source.resolve;
-    const asPath = target.startsWith('.') || path.isAbsolute(target) ? path.resolve(baseDir, target) : undefined;
+    const asPath =
+      target.startsWith('.') || path.isAbsolute(target) ? path.resolve(baseDir, target) : undefined;
     if (asPath && !fs.existsSync(asPath)) throw new Error(`cannot find ${asPath}`);
     loaded = await import(asPath ? pathToFileURL(asPath).href : target);
   }
   const candidate = (loaded as { default?: unknown }).default ?? loaded;
-  if (!isPlugin(candidate)) throw new Error('the module does not export a plugin (name, version, core, register)');
+  if (!isPlugin(candidate))
+    throw new Error('the module does not export a plugin (name, version, core, register)');
   return candidate;
 }
 
@@ -152,6 +162,7 @@ export function emptyRecord(name: string, builtin: boolean): PluginRecord {
     services: [],
     engines: [],
     serverCallbacks: [],
+    stopCallbacks: [],
   };
 }
 

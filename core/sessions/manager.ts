@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import QRCode from 'qrcode';
-import { errorMessage, httpError } from '../errors.ts';
 import type { EngineAdapter, EngineCallbacks, ProxySettings, StatusFind } from '../engine/port.ts';
+import { errorMessage, httpError } from '../errors.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { SessionStatus, WppdEvents } from '../events/catalog.ts';
 import type { Logger } from '../logger.ts';
@@ -97,7 +97,9 @@ export class SessionManager {
 
   /** Whether a session's status means its engine is starting or running. */
   static isActive(status: SessionStatus): boolean {
-    return status === 'INITIALIZING' || status === 'QRCODE' || status === 'PHONECODE' || status === 'CONNECTED';
+    return (
+      status === 'INITIALIZING' || status === 'QRCODE' || status === 'PHONECODE' || status === 'CONNECTED'
+    );
   }
 
   /**
@@ -116,7 +118,10 @@ export class SessionManager {
     }
     const running = this.live().filter((s) => SessionManager.isActive(s.status)).length;
     if (this.options.maxSessions > 0 && running >= this.options.maxSessions) {
-      throw httpError(429, `Too many sessions: at most ${this.options.maxSessions} may run (WPPD_MAX_SESSIONS)`);
+      throw httpError(
+        429,
+        `Too many sessions: at most ${this.options.maxSessions} may run (WPPD_MAX_SESSIONS)`,
+      );
     }
     const stored = this.store.get(name);
     const effective = Object.keys(config).length > 0 ? config : (stored?.config ?? {});
@@ -339,7 +344,8 @@ export class SessionManager {
       const engineSession = session.engineSession;
       session.engineSession = undefined;
       session.generation += 1;
-      if (engineSession) await engineSession.close().catch((error) => this.warn(session.name, 'close', error));
+      if (engineSession)
+        await engineSession.close().catch((error) => this.warn(session.name, 'close', error));
     });
     await Promise.all(closing);
     for (const adapter of this.engines.values()) await adapter.shutdown?.().catch(() => undefined);

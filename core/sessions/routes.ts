@@ -21,7 +21,9 @@ const ChatwootSettings = Type.Object(
 );
 export const StartSessionBody = Type.Object(
   {
-    webhook: Type.Optional(Type.String({ description: 'Webhook URL for this session (empty: the global one)' })),
+    webhook: Type.Optional(
+      Type.String({ description: 'Webhook URL for this session (empty: the global one)' }),
+    ),
     waitQrCode: Type.Optional(
       Type.Boolean({ description: 'Answer once a QR code, a pairing code or the connection is there' }),
     ),
@@ -88,7 +90,10 @@ export function sessionRoutes({ sessions, secretKey, version }: SessionRouteDeps
       },
       handler: async ({ sessionName }) => {
         const token = await mintToken(sessionName, secretKey);
-        return { status: 201, body: { status: 'success', session: sessionName, token, full: `${sessionName}:${token}` } };
+        return {
+          status: 201,
+          body: { status: 'success', session: sessionName, token, full: `${sessionName}:${token}` },
+        };
       },
     }),
     route({
@@ -98,7 +103,11 @@ export function sessionRoutes({ sessions, secretKey, version }: SessionRouteDeps
       tags: ['Auth'],
       auth: 'secretKey',
       secretKeyError: { response: false, message: 'The token is incorrect' },
-      schema: { responses: { 200: { description: 'Session names', schema: Type.Object({ response: Type.Array(Type.String()) }) } } },
+      schema: {
+        responses: {
+          200: { description: 'Session names', schema: Type.Object({ response: Type.Array(Type.String()) }) },
+        },
+      },
       handler: () => ({ body: { response: sessions.names() } }),
     }),
     route({
@@ -124,9 +133,13 @@ export function sessionRoutes({ sessions, secretKey, version }: SessionRouteDeps
       schema: { params: SessionParams },
       handler: async ({ session }) => {
         const connected =
-          session.isConnected && session.engineSession ? await session.engineSession.isConnected().catch(() => false) : false;
+          session.isConnected && session.engineSession
+            ? await session.engineSession.isConnected().catch(() => false)
+            : false;
         return {
-          body: connected ? { status: true, message: 'Connected' } : { status: false, message: 'Disconnected' },
+          body: connected
+            ? { status: true, message: 'Connected' }
+            : { status: false, message: 'Disconnected' },
         };
       },
     }),
@@ -138,19 +151,26 @@ export function sessionRoutes({ sessions, secretKey, version }: SessionRouteDeps
       auth: 'token',
       schema: {
         params: SessionParams,
-        responses: { 200: { description: 'PNG image, or a JSON status when no QR is waiting', contentType: 'image/png' } },
+        responses: {
+          200: { description: 'PNG image, or a JSON status when no QR is waiting', contentType: 'image/png' },
+        },
       },
       handler: async ({ session }) => {
         if (session.status === null)
           return {
             body: {
               status: null,
-              message: 'Session not started. Please, use the /start-session route, for initialization your session',
+              message:
+                'Session not started. Please, use the /start-session route, for initialization your session',
             },
           };
         if (session.status !== 'QRCODE' || !session.urlcode)
           return { body: { status: session.status, message: 'QRCode is not available...' } };
-        const png = await QRCode.toBuffer(session.urlcode, { width: 500, scale: 5, errorCorrectionLevel: 'M' });
+        const png = await QRCode.toBuffer(session.urlcode, {
+          width: 500,
+          scale: 5,
+          errorCorrectionLevel: 'M',
+        });
         return { type: 'image/png', body: png };
       },
     }),

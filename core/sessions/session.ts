@@ -1,5 +1,5 @@
-import { HttpError, notImplemented } from '../errors.ts';
 import type { EngineClient, EngineMethodName, EngineSession, WhatsappMethods } from '../engine/port.ts';
+import { HttpError, notImplemented } from '../errors.ts';
 import type { SessionStatus } from '../events/catalog.ts';
 import type { StoredSessionConfig } from '../store/session-store.ts';
 

@@ -50,7 +50,9 @@ export class SessionStore {
   }
 
   setWanted(name: string, wanted: boolean): void {
-    this.db.prepare('UPDATE sessions SET wanted = ?, updated_at = ? WHERE name = ?').run(wanted ? 1 : 0, Date.now(), name);
+    this.db
+      .prepare('UPDATE sessions SET wanted = ?, updated_at = ? WHERE name = ?')
+      .run(wanted ? 1 : 0, Date.now(), name);
   }
 
   delete(name: string): void {

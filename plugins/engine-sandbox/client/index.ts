@@ -1,0 +1,21 @@
+import type { EngineClient } from '../../../core/index.ts';
+import { contactMethods } from './contacts.ts';
+import type { SandboxContext } from './context.ts';
+import { messageMethods } from './messages.ts';
+
+/**
+ * The sandbox's implementation of the engine port, one module per area (messages, chats, contacts,
+ * groups …) so each stays readable. Methods return the library's shapes (see ../model.ts).
+ */
+export function createSandboxClient(context: SandboxContext): EngineClient {
+  return {
+    ...messageMethods(context),
+    ...contactMethods(context),
+    async getWid() {
+      return context.phone.wid;
+    },
+    async isConnected() {
+      return Boolean(context.phone.callbacks);
+    },
+  };
+}

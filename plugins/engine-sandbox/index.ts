@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { definePlugin, httpError, openSqlite, Type } from '../../core/index.ts';
+import { SandboxEngine } from './adapter.ts';
+import { existsOnNetwork, SandboxNetwork, userOf } from './network.ts';
+
+interface SandboxConfig {
+  autoscanMs: number;
+}
+
+const SessionParams = Type.Object({ session: Type.String() });
+
+/**
+ * The sandbox engine: a simulated WhatsApp network inside the daemon (WPPD_ENGINE=sandbox). Its
+ * control routes (scan, inbound, fail-next) exist only when it is the selected engine.
+ */
+export default definePlugin<SandboxConfig>({
+  name: 'engine-sandbox',
+  version: '1.0.0',
+  core: '^1.0.0',
+  config: {
+    autoscanMs: {
+      doc: 'The simulated phone scans the QR after this many ms (0 = only through sandbox/scan)',
+      format: 'nat',
+      default: 1000,
+      env: 'WPPD_SANDBOX_AUTOSCAN_MS',
+    },
+  },
+  register(api) {
+    const db = openSqlite(path.join(api.dataDir, 'network.sqlite'));
+    api.onStop(() => {
+      db.close();
+    });
+    const network = new SandboxNetwork(db);
+    const engine = new SandboxEngine(network, api.config.autoscanMs);
+    api.provideEngine(engine);
+    api.provide('network', () => network);
+    if (api.core.engine !== 'sandbox') return;
+
+    api.route({
+      method: 'POST',
+      path: '/api/:session/sandbox/scan',
+      summary: 'Sandbox: the phone scans the QR code (or enters the pairing code) now',
+      tags: ['Sandbox'],
+      auth: 'token',
+      schema: { params: SessionParams },
+      handler: ({ sessionName }) => {
+        if (!engine.scan(sessionName))
+          throw httpError(409, 'No QR code or pairing code is waiting for this session');
+        return { body: { status: 'success', response: { connected: true } } };
+      },
+    });
+
+    api.route({
+      method: 'POST',
+      path: '/api/:session/sandbox/inbound',
+      summary: 'Sandbox: the session receives a message from a number',
+      description:
+        'When `from` is the number of another session of this daemon, that session sends it (both see it); otherwise it comes from an outside contact.',
+      tags: ['Sandbox'],
+      auth: 'token',
+      connected: true,
+      schema: {
+        params: SessionParams,
+        body: Type.Object({
+          from: Type.String({ minLength: 1, maxLength: 64, description: 'Sender number' }),
+          body: Type.String({ maxLength: 65_536 }),
+          pushname: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+      },
+      handler: ({ session, body }) => {
+        const phone = network.phone(session.name);
+        if (!phone) throw httpError(409, 'The sandbox phone of this session is not running');
+        const fromNumber = userOf(body.from);
+        if (!existsOnNetwork(fromNumber))
+          throw httpError(400, `The number ${fromNumber} does not exist on the network`);
+        const sender = network.phoneByNumber(fromNumber);
+        const message = sender
+          ? network.send(sender, phone.wid, { type: 'chat', body: body.body })
+          : network.receiveFromOutside(phone, fromNumber, body.pushname ?? `+${fromNumber}`, {
+              type: 'chat',
+              body: body.body,
+            });
+        return { status: 201, body: { status: 'success', response: message } };
+      },
+    });
+
+    api.route({
+      method: 'POST',
+      path: '/api/:session/sandbox/fail-next',
+      summary: 'Sandbox: make the next sends to a number fail (ack -1)',
+      tags: ['Sandbox'],
+      auth: 'token',
+      schema: {
+        params: SessionParams,
+        body: Type.Object({
+          phone: Type.String({ minLength: 1, maxLength: 64 }),
+          count: Type.Integer({ minimum: 0, maximum: 1000, default: 1 }),
+        }),
+      },
+      handler: ({ body }) => {
+        network.setFailNext(userOf(body.phone), body.count);
+        return { body: { status: 'success', response: { phone: userOf(body.phone), failNext: body.count } } };
+      },
+    });
+  },
+});

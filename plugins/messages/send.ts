@@ -1,0 +1,54 @@
+import { errorMessage, HttpError } from '../../core/index.ts';
+
+/** A send result as the engine returns it: a Message or `{id, ack}`. */
+interface SendResult {
+  ack?: number;
+  id?: unknown;
+}
+
+/** The engine said the message failed (ack FAILED or worse). wppconnect-server answered 201 anyway. */
+export function failedAck(result: unknown): boolean {
+  return typeof (result as SendResult)?.ack === 'number' && ((result as SendResult).ack as number) < 0;
+}
+
+/** wppconnect-server's send error: 500 {status:'Error', message:'Erro ao enviar a mensagem.', error}. */
+export function sendError(error: unknown, message = 'Erro ao enviar a mensagem.'): HttpError {
+  if (error instanceof HttpError) return error;
+  return new HttpError(500, { status: 'Error', message, error: errorMessage(error) });
+}
+
+/**
+ * Sends to each recipient in turn and collects the results. Stops at the first failure: the client
+ * gets an error naming the recipient and the results sent so far, never `201 success` for a message
+ * that did not go out.
+ */
+export async function sendToEach<T>(
+  recipients: string[],
+  send: (to: string) => Promise<T>,
+  errorText?: string,
+) {
+  const results: T[] = [];
+  for (const to of recipients) {
+    let result: T;
+    try {
+      result = await send(to);
+    } catch (error) {
+      throw sendError(error, errorText);
+    }
+    if (failedAck(result)) {
+      throw new HttpError(500, {
+        status: 'Error',
+        message: errorText ?? 'Erro ao enviar a mensagem.',
+        error: `WhatsApp reported the message to ${to} as failed (ack ${(result as SendResult).ack})`,
+        response: results,
+      });
+    }
+    results.push(result);
+  }
+  return results;
+}
+
+/** The 201 envelope of wppconnect-server's send routes. */
+export function sent(results: unknown[]) {
+  return { status: 201, body: { status: 'success', response: results, mapper: 'return' } };
+}

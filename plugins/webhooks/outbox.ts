@@ -1,0 +1,524 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { errorMessage, type Logger, openSqlite, type SqliteDatabase } from '../../core/index.ts';
+
+/**
+ * The durable outbox: every outgoing call (a webhook, or another plugin's HTTP call) is a row in
+ * SQLite before anyone tries to send it. Rows of one lane (session + target) are delivered one at a
+ * time, oldest first, so a receiver sees a session's events in order; a failed head is retried with
+ * exponential backoff and jitter until it succeeds, is refused for good (4xx other than 408/429) or
+ * gets older than the give-up age. A restart, even after kill -9, picks up every pending row.
+ */
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface EnqueueRequest {
+  session: string;
+  /** Who the call is for: 'webhook', 'chatwoot', … A target can have its own deliverer. */
+  target: string;
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** A string is sent as-is; anything else as JSON. */
+  body?: unknown;
+  /** A second enqueue with the same key is ignored (returns the first row's id). */
+  dedupeKey?: string;
+  /** Stable id, sent as `webhook-id` (defaults to a new `msg_…`). */
+  id?: string;
+  /** Label shown in the delivery log (the webhook event name). */
+  event?: string;
+  /** Sign with Standard Webhooks headers using this secret (`whsec_…` base64, or raw text). */
+  secret?: string;
+  /** Free-form data for the deliverer (and for after-delivery actions). */
+  meta?: Record<string, unknown>;
+}
+
+export interface DeliveryRecord {
+  seq: number;
+  id: string;
+  session: string;
+  target: string;
+  event: string | null;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  lastStatus: number | null;
+  createdAt: number;
+  nextAt: number;
+  deliveredAt: number | null;
+  meta: Record<string, unknown>;
+}
+
+/** What a delivery attempt came to. `retry: false` gives the row up at once. */
+export type DeliveryOutcome =
+  | { ok: true; status?: number }
+  | { ok: false; retry: boolean; error: string; status?: number; retryAfterMs?: number };
+
+export type Deliverer = (record: DeliveryRecord, signal: AbortSignal) => Promise<DeliveryOutcome>;
+
+export interface OutboxSettings {
+  timeoutMs: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  giveUpAfterMs: number;
+  retentionMs: number;
+}
+
+/** The service other plugins resolve as `outbox` (documented in docs/webhooks.md). */
+export interface OutboxService {
+  enqueue(request: EnqueueRequest): { id: string; duplicate: boolean };
+  /** Deliver rows of a target with custom code (e.g. several dependent API calls). */
+  registerDeliverer(target: string, deliverer: Deliverer): void;
+  /** The default HTTP delivery (timeout, signing, status classification), for custom deliverers to reuse. */
+  send(record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome>;
+  /** Called after a row was accepted (2xx or a deliverer's ok). */
+  onDelivered(target: string, callback: (record: DeliveryRecord) => void): void;
+  list(query: ListQuery): DeliveryRecord[];
+  get(session: string, id: string): DeliveryRecord | undefined;
+  redeliver(session: string, id: string): boolean;
+  redeliverFailed(session: string, since: number, target?: string): number;
+}
+
+export interface ListQuery {
+  session: string;
+  status?: DeliveryStatus;
+  target?: string;
+  limit?: number;
+  /** Only rows older than this seq (paging). */
+  beforeSeq?: number;
+}
+
+interface Row {
+  seq: number;
+  id: string;
+  session: string;
+  target: string;
+  event: string | null;
+  method: string;
+  url: string;
+  headers: string;
+  body: string;
+  secret: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  last_error: string | null;
+  last_status: number | null;
+  created_at: number;
+  enqueued_at: number;
+  next_at: number;
+  delivered_at: number | null;
+  meta: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS deliveries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL,
+  session TEXT NOT NULL,
+  target TEXT NOT NULL,
+  event TEXT,
+  method TEXT NOT NULL,
+  url TEXT NOT NULL,
+  headers TEXT NOT NULL,
+  body TEXT NOT NULL,
+  secret TEXT,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  last_status INTEGER,
+  created_at INTEGER NOT NULL,
+  enqueued_at INTEGER NOT NULL,
+  next_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  dedupe_key TEXT UNIQUE,
+  meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS deliveries_lane ON deliveries (session, target, status, seq);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_id ON deliveries (session, id);
+`;
+
+/** Standard Webhooks signature of one attempt: `v1,<base64 HMAC-SHA256 of id.timestamp.body>`. */
+export function signPayload(secret: string, id: string, timestampSeconds: number, body: string): string {
+  const key = secret.startsWith('whsec_')
+    ? Buffer.from(secret.slice(6), 'base64')
+    : Buffer.from(secret, 'utf8');
+  const digest = createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64');
+  return `v1,${digest}`;
+}
+
+/** Exponential backoff with jitter: half the step fixed, half random, capped. */
+export function backoffMs(attempts: number, settings: Pick<OutboxSettings, 'initialDelayMs' | 'maxDelayMs'>) {
+  const step = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(step / 2 + Math.random() * (step / 2));
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+export class Outbox implements OutboxService {
+  private db: SqliteDatabase | undefined;
+  private readonly deliverers = new Map<string, Deliverer>();
+  private readonly delivered = new Map<string, ((record: DeliveryRecord) => void)[]>();
+  /** Lanes (session\ntarget) with a worker running or a retry timer set. */
+  private readonly lanes = new Map<string, { running: boolean; timer?: NodeJS.Timeout; again: boolean }>();
+  private readonly controllers = new Set<AbortController>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private statements!: ReturnType<Outbox['prepare']>;
+
+  constructor(
+    private readonly file: string,
+    private readonly settings: OutboxSettings,
+    private readonly log: Logger,
+  ) {}
+
+  open(): void {
+    this.db = openSqlite(this.file);
+    this.db.exec(SCHEMA);
+    this.statements = this.prepare(this.db);
+    this.stopped = false;
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), 60 * 60 * 1000);
+    this.pruneTimer.unref();
+    for (const { session, target } of this.statements.pendingLanes.all() as {
+      session: string;
+      target: string;
+    }[])
+      this.kick(session, target);
+  }
+
+  private prepare(db: SqliteDatabase) {
+    return {
+      insert: db.prepare(
+        `INSERT INTO deliveries (id, session, target, event, method, url, headers, body, secret, status, created_at, enqueued_at, next_at, dedupe_key, meta)
+         VALUES (@id, @session, @target, @event, @method, @url, @headers, @body, @secret, 'pending', @now, @now, @now, @dedupeKey, @meta)
+         ON CONFLICT (dedupe_key) DO NOTHING`,
+      ),
+      byDedupe: db.prepare('SELECT id FROM deliveries WHERE dedupe_key = ?'),
+      head: db.prepare(
+        `SELECT * FROM deliveries WHERE session = ? AND target = ? AND status = 'pending' ORDER BY seq LIMIT 1`,
+      ),
+      pendingLanes: db.prepare(`SELECT DISTINCT session, target FROM deliveries WHERE status = 'pending'`),
+      succeed: db.prepare(
+        `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL, delivered_at = ? WHERE seq = ?`,
+      ),
+      fail: db.prepare(
+        'UPDATE deliveries SET status = ?, attempts = attempts + 1, last_status = ?, last_error = ?, next_at = ? WHERE seq = ?',
+      ),
+      bySeq: db.prepare('SELECT * FROM deliveries WHERE seq = ?'),
+      get: db.prepare('SELECT * FROM deliveries WHERE session = ? AND id = ? ORDER BY seq DESC LIMIT 1'),
+      redeliver: db.prepare(
+        `UPDATE deliveries SET status = 'pending', attempts = 0, enqueued_at = ?, next_at = ? WHERE seq = ?`,
+      ),
+      failedSince: db.prepare(
+        `SELECT seq, target FROM deliveries WHERE session = ? AND status = 'failed' AND created_at >= ? AND (? IS NULL OR target = ?)`,
+      ),
+      prune: db.prepare(`DELETE FROM deliveries WHERE status != 'pending' AND created_at < ?`),
+    };
+  }
+
+  private get ready(): boolean {
+    return this.db !== undefined && !this.stopped;
+  }
+
+  enqueue(request: EnqueueRequest): { id: string; duplicate: boolean } {
+    if (!this.ready) throw new Error('the outbox is not open (the webhooks plugin has not started)');
+    const id = request.id ?? `msg_${randomUUID()}`;
+    const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? null);
+    const headers = {
+      ...(typeof request.body === 'string' ? {} : { 'content-type': 'application/json' }),
+      ...request.headers,
+    };
+    const result = this.statements.insert.run({
+      id,
+      session: request.session,
+      target: request.target,
+      event: request.event ?? null,
+      method: (request.method ?? 'POST').toUpperCase(),
+      url: request.url,
+      headers: JSON.stringify(headers),
+      body,
+      secret: request.secret || null,
+      now: Date.now(),
+      dedupeKey: request.dedupeKey ?? null,
+      meta: JSON.stringify(request.meta ?? {}),
+    });
+    if (result.changes === 0) {
+      const existing = this.statements.byDedupe.get(request.dedupeKey) as { id: string } | undefined;
+      return { id: existing?.id ?? id, duplicate: true };
+    }
+    this.kick(request.session, request.target);
+    return { id, duplicate: false };
+  }
+
+  registerDeliverer(target: string, deliverer: Deliverer): void {
+    this.deliverers.set(target, deliverer);
+  }
+
+  onDelivered(target: string, callback: (record: DeliveryRecord) => void): void {
+    const list = this.delivered.get(target) ?? [];
+    list.push(callback);
+    this.delivered.set(target, list);
+  }
+
+  list(query: ListQuery): DeliveryRecord[] {
+    if (!this.db) return [];
+    const where = ['session = @session'];
+    if (query.status) where.push('status = @status');
+    if (query.target) where.push('target = @target');
+    if (query.beforeSeq) where.push('seq < @beforeSeq');
+    const rows = this.db
+      .prepare(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`)
+      .all({
+        session: query.session,
+        status: query.status,
+        target: query.target,
+        beforeSeq: query.beforeSeq,
+        limit: Math.min(Math.max(query.limit ?? 50, 1), 500),
+      }) as Row[];
+    return rows.map(toRecord);
+  }
+
+  get(session: string, id: string): DeliveryRecord | undefined {
+    if (!this.db) return undefined;
+    const row = this.statements.get.get(session, id) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  redeliver(session: string, id: string): boolean {
+    if (!this.ready) return false;
+    const row = this.statements.get.get(session, id) as Row | undefined;
+    if (!row) return false;
+    const now = Date.now();
+    this.statements.redeliver.run(now, now, row.seq);
+    this.kick(row.session, row.target);
+    return true;
+  }
+
+  redeliverFailed(session: string, since: number, target?: string): number {
+    if (!this.ready || !this.db) return 0;
+    const rows = this.statements.failedSince.all(session, since, target ?? null, target ?? null) as {
+      seq: number;
+      target: string;
+    }[];
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const row of rows) this.statements.redeliver.run(now, now, row.seq);
+    })();
+    for (const t of new Set(rows.map((r) => r.target))) this.kick(session, t);
+    return rows.length;
+  }
+
+  /** Pending rows per lane (tests and metrics). */
+  pendingCount(): number {
+    if (!this.db) return 0;
+    return (
+      this.db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'`).get() as { n: number }
+    ).n;
+  }
+
+  private kick(session: string, target: string): void {
+    const key = `${session}\n${target}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { running: false, again: false };
+      this.lanes.set(key, lane);
+    }
+    if (lane.running) {
+      lane.again = true;
+      return;
+    }
+    if (lane.timer) {
+      clearTimeout(lane.timer);
+      lane.timer = undefined;
+    }
+    lane.running = true;
+    const work = this.drain(session, target, lane).finally(() => {
+      this.inFlight.delete(work);
+    });
+    this.inFlight.add(work);
+  }
+
+  /** Delivers a lane's rows one by one until it is empty or its head must wait. */
+  private async drain(
+    session: string,
+    target: string,
+    lane: { running: boolean; timer?: NodeJS.Timeout; again: boolean },
+  ) {
+    try {
+      while (this.ready) {
+        lane.again = false;
+        const row = this.statements.head.get(session, target) as Row | undefined;
+        if (!row) {
+          if (lane.again) continue;
+          break;
+        }
+        const wait = row.next_at - Date.now();
+        if (wait > 0) {
+          lane.timer = setTimeout(() => {
+            lane.timer = undefined;
+            this.kick(session, target);
+          }, wait);
+          lane.timer.unref();
+          break;
+        }
+        await this.attempt(row);
+      }
+    } catch (error) {
+      this.log.error({ session, target, err: errorMessage(error) }, 'outbox lane failed');
+    } finally {
+      lane.running = false;
+    }
+  }
+
+  private async attempt(row: Row): Promise<void> {
+    const record = toRecord(row);
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    let outcome: DeliveryOutcome;
+    try {
+      const deliverer = this.deliverers.get(row.target);
+      outcome = deliverer
+        ? await deliverer(record, controller.signal)
+        : await this.sendRow(record, row.secret, controller.signal);
+    } catch (error) {
+      outcome = { ok: false, retry: true, error: errorMessage(error) };
+    } finally {
+      this.controllers.delete(controller);
+    }
+    if (!this.ready) return; // stopping: the row stays pending and is sent again after the restart
+    const now = Date.now();
+    if (outcome.ok) {
+      this.statements.succeed.run(outcome.status ?? null, now, row.seq);
+      for (const callback of this.delivered.get(row.target) ?? []) {
+        try {
+          callback({ ...record, status: 'delivered', attempts: record.attempts + 1, deliveredAt: now });
+        } catch (error) {
+          this.log.error({ session: row.session, err: errorMessage(error) }, 'after-delivery action failed');
+        }
+      }
+      return;
+    }
+    const attempts = row.attempts + 1;
+    const delay = Math.max(backoffMs(attempts, this.settings), outcome.retryAfterMs ?? 0);
+    const tooOld = now + delay - row.enqueued_at > this.settings.giveUpAfterMs;
+    const giveUp = !outcome.retry || tooOld;
+    this.statements.fail.run(
+      giveUp ? 'failed' : 'pending',
+      outcome.status ?? null,
+      outcome.error,
+      now + delay,
+      row.seq,
+    );
+    const level = giveUp ? 'warn' : 'debug';
+    this.log[level](
+      {
+        session: row.session,
+        target: row.target,
+        id: row.id,
+        attempts,
+        status: outcome.status,
+        err: outcome.error,
+      },
+      giveUp ? 'delivery given up' : 'delivery failed, will retry',
+    );
+  }
+
+  send(record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome> {
+    const row = this.ready ? (this.statements.bySeq.get(record.seq) as Row | undefined) : undefined;
+    return this.sendRow(record, row?.secret ?? null, signal);
+  }
+
+  private async sendRow(
+    record: DeliveryRecord,
+    secret: string | null,
+    signal: AbortSignal,
+  ): Promise<DeliveryOutcome> {
+    const headers: Record<string, string> = { 'user-agent': 'wppd-webhooks', ...record.headers };
+    if (secret) {
+      const timestamp = Math.floor(Date.now() / 1000);
+      headers['webhook-id'] = record.id;
+      headers['webhook-timestamp'] = String(timestamp);
+      headers['webhook-signature'] = signPayload(secret, record.id, timestamp, record.body);
+    } else headers['webhook-id'] = record.id;
+    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
+    try {
+      const response = await fetch(record.url, {
+        method: record.method,
+        headers,
+        body: record.method === 'GET' || record.method === 'HEAD' ? undefined : record.body,
+        signal: AbortSignal.any([signal, timeout]),
+        redirect: 'manual',
+      });
+      // Read (and bound) the answer so the connection can be reused.
+      await response.arrayBuffer().catch(() => undefined);
+      const status = response.status;
+      if (status >= 200 && status < 300) return { ok: true, status };
+      // Redirects are not followed (a POST would turn into a GET): a wrong URL, like a 4xx.
+      const retry = status === 408 || status === 429 || status >= 500;
+      const location =
+        status >= 300 && status < 400
+          ? ` (redirect to ${response.headers.get('location')}, not followed)`
+          : '';
+      return {
+        ok: false,
+        retry,
+        status,
+        error: `HTTP ${status}${location}`,
+        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+      };
+    } catch (error) {
+      const message = timeout.aborted ? `timed out after ${this.settings.timeoutMs} ms` : errorMessage(error);
+      return { ok: false, retry: true, error: message };
+    }
+  }
+
+  private prune(): void {
+    if (!this.ready) return;
+    this.statements.prune.run(Date.now() - this.settings.retentionMs);
+  }
+
+  /** Stops sending: in-flight attempts are aborted and stay pending for the next start. */
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pruneTimer);
+    for (const lane of this.lanes.values()) if (lane.timer) clearTimeout(lane.timer);
+    this.lanes.clear();
+    for (const controller of this.controllers) controller.abort();
+    await Promise.allSettled([...this.inFlight]);
+    this.db?.close();
+    this.db = undefined;
+  }
+}
+
+function toRecord(row: Row): DeliveryRecord {
+  return {
+    seq: row.seq,
+    id: row.id,
+    session: row.session,
+    target: row.target,
+    event: row.event,
+    method: row.method,
+    url: row.url,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    body: row.body,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    lastStatus: row.last_status,
+    createdAt: row.created_at,
+    nextAt: row.next_at,
+    deliveredAt: row.delivered_at,
+    meta: JSON.parse(row.meta) as Record<string, unknown>,
+  };
+}
