@@ -4,5 +4,8 @@
  */
 export const builtinPlugins: Record<string, () => Promise<unknown>> = {
   'engine-sandbox': () => import('./engine-sandbox/index.ts'),
+  'engine-wppconnect': () => import('./engine-wppconnect/index.ts'),
   messages: () => import('./messages/index.ts'),
+  webhooks: () => import('./webhooks/index.ts'),
+  socketio: () => import('./socketio/index.ts'),
 };

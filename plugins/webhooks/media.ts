@@ -32,7 +32,9 @@ export class MediaLinks {
   }
 
   token(session: string, messageId: string, expiresAt: number): string {
-    const data = Buffer.from(JSON.stringify({ s: session, m: messageId, e: expiresAt })).toString('base64url');
+    const data = Buffer.from(JSON.stringify({ s: session, m: messageId, e: expiresAt })).toString(
+      'base64url',
+    );
     return `${data}.${this.mac(data)}`;
   }
 
@@ -44,8 +46,13 @@ export class MediaLinks {
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
-      const { s, m, e } = JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as { s: string; m: string; e: number };
-      if (typeof s !== 'string' || typeof m !== 'string' || typeof e !== 'number' || e < Date.now()) return undefined;
+      const { s, m, e } = JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as {
+        s: string;
+        m: string;
+        e: number;
+      };
+      if (typeof s !== 'string' || typeof m !== 'string' || typeof e !== 'number' || e < Date.now())
+        return undefined;
       return { session: s, messageId: m };
     } catch {
       return undefined;
