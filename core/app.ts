@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import { Type } from '@sinclair/typebox';
 import { type AwilixContainer, asValue, createContainer, InjectionMode } from 'awilix';
 import Koa from 'koa';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { type LoadConfigOptions, loadConfig } from './config/load.ts';
 import type { CoreConfig } from './config/schema.ts';
 import { errorMessage, HttpError } from './errors.ts';
@@ -15,6 +15,7 @@ import { secretsEqual, TokenVerifier } from './http/auth.ts';
 import { buildOpenApi, KNOWN_TAGS, SWAGGER_INIT_JS, swaggerUiHtml } from './http/openapi.ts';
 import { fetchLimited } from './http/outbound.ts';
 import { mountRoute } from './http/pipeline.ts';
+import { clientKey, RateLimiter } from './http/ratelimit.ts';
 import type { AnyRoute, RouteDefinition, RouteSchemas } from './http/route.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { PluginApi, WppdPlugin } from './plugins/contract.ts';
@@ -30,7 +31,7 @@ import {
   pluginConfig,
   withTimeout,
 } from './plugins/loader.ts';
-import { SessionManager } from './sessions/manager.ts';
+import { isValidSessionName, SessionManager } from './sessions/manager.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { SessionStore } from './store/session-store.ts';
 import { openSqlite, type SqliteDatabase } from './store/sqlite.ts';
@@ -165,6 +166,10 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
         names: () => sessions.names(),
         live: () => sessions.live(),
         sessionDir: (name) => sessions.sessionDir(name),
+        saveConfig: (name, sessionConfig, { wanted }) => {
+          if (!isValidSessionName(name)) throw new Error(`invalid session name: ${JSON.stringify(name)}`);
+          store.save(name, sessionConfig, wanted);
+        },
       },
       credentials: {
         verifySessionToken: (session, token) => tokens.verify(session, token),
@@ -228,6 +233,25 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
     ...coreRoutes(),
     ...records.filter((r) => r.state === 'started').flatMap((r) => r.routes),
   ];
+  // Per-IP token buckets: secret-key routes (generate-token hashes with bcrypt; wrong keys are
+  // guesses) and not-yet-verified session tokens (each costs a bcrypt compare).
+  const secretKeyLimiter = new RateLimiter({
+    burst: config.rateLimit.secretKeyBurst,
+    perMinute: config.rateLimit.secretKeyPerMinute,
+  });
+  const tokenCheckLimiter = new RateLimiter({
+    burst: config.rateLimit.tokenCheckBurst,
+    perMinute: config.rateLimit.tokenCheckPerMinute,
+  });
+  const rateVerdict = (limiter: RateLimiter, ip: string): true | number => {
+    const key = clientKey(ip);
+    return limiter.take(key) || limiter.retryAfterSeconds(key);
+  };
+  const authFailures = new Counter({
+    name: 'wppd_auth_failures_total',
+    help: 'Requests refused for a wrong token or secret key',
+    registers: [metrics],
+  });
   const pipeline = {
     container,
     sessions,
@@ -236,6 +260,9 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
     log,
     limits: config.limits,
     uploadDir,
+    onAuthFailure: () => authFailures.inc(),
+    mayTryToken: (ip: string) => rateVerdict(tokenCheckLimiter, ip),
+    mayUseSecretKey: (ip: string) => rateVerdict(secretKeyLimiter, ip),
   };
   for (const route of routes) mountRoute(router, route, pipeline);
 
@@ -328,7 +355,10 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
     return list;
   }
 
+  let closing: Promise<void> | undefined;
   app.use(async (ctx, next) => {
+    // While shutting down, each answer closes its connection, so keep-alive clients let go at once.
+    if (closing) ctx.set('connection', 'close');
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
@@ -348,7 +378,11 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
         ctx.body = { status: 'error', message: errorMessage(error) };
         return;
       }
-      log.error({ err: error, path: ctx.path }, 'request failed');
+      // The route pattern, never ctx.path: paths carry the secret key and `session:token`.
+      log.error(
+        { err: error, route: ctx._matchedRoute ?? 'unmatched', method: ctx.method },
+        'request failed',
+      );
       ctx.status = 500;
       ctx.body = { status: 'error', message: 'Internal error', error: errorMessage(error) };
     }
@@ -361,7 +395,6 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
   server.keepAliveTimeout = 65_000;
   for (const callback of serverCallbacks) callback(server);
 
-  let closing: Promise<void> | undefined;
   const daemon: Daemon = {
     config,
     container,
@@ -405,6 +438,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
         await sessions.shutdown();
         await container.dispose();
         db.close();
+        log.info('wppd stopped');
         log.flush?.();
       })();
       return closing;

@@ -13,6 +13,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Logs are written asynchronously; exit only once the last lines ("wppd stopped") are out.
+  const exitAfterFlush = (code: number) => {
+    setTimeout(() => process.exit(code), 1_000).unref();
+    daemon.log.flush(() => process.exit(code));
+  };
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -24,10 +29,10 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
     daemon.close().then(
-      () => process.exit(0),
+      () => exitAfterFlush(0),
       (error) => {
         daemon.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitAfterFlush(1);
       },
     );
   };

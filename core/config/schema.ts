@@ -74,6 +74,32 @@ export const coreSchema: Schema<CoreConfig> = {
       env: 'WPPD_UPLOAD_LIMIT',
     },
   },
+  rateLimit: {
+    secretKeyBurst: {
+      doc: 'Requests to secret-key routes (generate-token, show-all-sessions, …) a client may make at once, per IP (0 = no limit)',
+      format: 'nat',
+      default: 60,
+      env: 'WPPD_RATE_SECRET_KEY_BURST',
+    },
+    secretKeyPerMinute: {
+      doc: 'How fast that allowance refills, per minute',
+      format: 'nat',
+      default: 30,
+      env: 'WPPD_RATE_SECRET_KEY_PER_MINUTE',
+    },
+    tokenCheckBurst: {
+      doc: 'Not-yet-verified session tokens a client may present at once, per IP (0 = no limit); verified tokens are free',
+      format: 'nat',
+      default: 60,
+      env: 'WPPD_RATE_TOKEN_CHECK_BURST',
+    },
+    tokenCheckPerMinute: {
+      doc: 'How fast that allowance refills, per minute',
+      format: 'nat',
+      default: 30,
+      env: 'WPPD_RATE_TOKEN_CHECK_PER_MINUTE',
+    },
+  },
   log: {
     level: {
       doc: 'Log level',
@@ -102,6 +128,12 @@ export interface CoreConfig {
   maxSessions: number;
   waitQrCodeTimeoutMs: number;
   limits: { jsonBody: string; formBody: string; uploadBytes: number };
+  rateLimit: {
+    secretKeyBurst: number;
+    secretKeyPerMinute: number;
+    tokenCheckBurst: number;
+    tokenCheckPerMinute: number;
+  };
   log: { level: string };
   plugins: Record<string, Record<string, unknown>>;
 }

@@ -31,7 +31,9 @@ export type StatusFind =
   | 'qrReadError'
   | 'qrReadFail'
   | 'qrReadSuccess'
-  | 'serverClose';
+  | 'serverClose'
+  /** wppd's own: the engine's watchdog found the page no longer answering (it restarts it). */
+  | 'pageUnresponsive';
 
 /** What a session's engine reports while it runs. Engines call these; the core keeps the state. */
 export interface EngineCallbacks {
@@ -45,6 +47,11 @@ export interface EngineCallbacks {
   connected(): void;
   /** The engine stopped on its own (logout from the phone, crash, timeout). */
   closed(reason: string, options?: { loggedOut?: boolean }): void;
+  /**
+   * The engine lost its browser (crash, hung page) and starts it again by itself: the session goes
+   * back to INITIALIZING with this reason, then reports qr/connected as on a first start.
+   */
+  restarting?(reason: string): void;
   /** A WhatsApp event (see core/events/catalog.ts) for the event bus. */
   event<K extends keyof import('../events/catalog.ts').EngineEvents>(
     name: K,

@@ -95,7 +95,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
     (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = operation;
   }
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: {
       title: 'WPPConnect API Rest',
       version: info.version,

@@ -34,14 +34,23 @@ for (const [prefix, bits] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.168.0.0', 16],
+  ['192.0.2.0', 24],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const)
   blockList.addSubnet(prefix, bits, 'ipv4');
+// IPv6 forms that embed an IPv4 address (IPv4-mapped and -compatible, NAT64, 6to4) are blocked as a
+// whole: each could reach 127.0.0.1 or a private network through a translator.
 for (const [prefix, bits] of [
-  ['::', 128],
+  ['::', 96],
   ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2002::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
@@ -77,12 +86,18 @@ export async function fetchLimited(rawUrl: string, limits: OutboundLimits): Prom
 }
 
 function requestOnce(url: URL, limits: OutboundLimits): Promise<FetchedFile | { redirect: string }> {
+  // Every address a name resolves to is checked, in the form the socket asks for: Node 20 asks for
+  // all of them (`all: true`, happy eyeballs) and expects an array back.
   const lookup: net.LookupFunction = (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: false }, (error, address, family) => {
-      if (error) return callback(error, address, family);
-      if (!limits.allowPrivate && isPrivateAddress(String(address)))
-        return callback(Object.assign(new Error('blocked address'), { code: 'EBLOCKED' }), address, family);
-      callback(null, address, family);
+    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      if (!limits.allowPrivate && addresses.some((entry) => isPrivateAddress(entry.address)))
+        return callback(Object.assign(new Error('blocked address'), { code: 'EBLOCKED' }), '', 0);
+      if (options.all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0];
+      if (!first) return callback(Object.assign(new Error('no address'), { code: 'ENOTFOUND' }), '', 0);
+      callback(null, first.address, first.family);
     });
   };
   // A literal IP never goes through lookup, so it is checked here.
@@ -124,16 +139,32 @@ function requestOnce(url: URL, limits: OutboundLimits): Promise<FetchedFile | { 
         resolve({
           bytes: Buffer.concat(chunks),
           contentType: response.headers['content-type']?.split(';')[0]?.trim(),
-          fileName: decodeURIComponent(url.pathname.split('/').pop() ?? '') || undefined,
+          fileName: lastSegment(url),
         }),
       );
-      response.on('error', (error) => reject(httpError(400, `Fetching the URL failed: ${error.message}`)));
+      response.on('error', (error: NodeJS.ErrnoException) => reject(failure(error)));
     });
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EBLOCKED') reject(httpError(400, 'The URL points to a private or local address'));
-      else if (error.code === 'ETIMEDOUT') reject(httpError(408, 'Fetching the URL timed out'));
-      else reject(httpError(400, `Fetching the URL failed: ${error.message}`));
-    });
+    // `timeout` only fires on an idle socket; the deadline also stops a server that trickles bytes.
+    const timedOut = () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+    const deadline = setTimeout(timedOut, limits.timeoutMs);
+    request.on('close', () => clearTimeout(deadline));
+    request.on('timeout', timedOut);
+    request.on('error', (error: NodeJS.ErrnoException) => reject(failure(error)));
   });
+}
+
+function failure(error: NodeJS.ErrnoException) {
+  if (error.code === 'EBLOCKED') return httpError(400, 'The URL points to a private or local address');
+  if (error.code === 'ETIMEDOUT') return httpError(408, 'Fetching the URL timed out');
+  return httpError(400, `Fetching the URL failed: ${error.message}`);
+}
+
+/** The URL's last path segment, decoded when it can be (a stray `%` must not throw in a stream handler). */
+function lastSegment(url: URL): string | undefined {
+  const segment = url.pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(segment) || undefined;
+  } catch {
+    return segment || undefined;
+  }
 }

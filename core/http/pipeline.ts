@@ -20,10 +20,12 @@ export interface PipelineDeps {
   log: Logger;
   limits: { jsonBody: string; formBody: string; uploadBytes: number };
   uploadDir: string;
-  /** Called on every refused token, per client address (rate limiting hooks in here). */
+  /** Called on every refused token or secret key, per client address (counted in /metrics). */
   onAuthFailure?: (ip: string) => void;
-  /** Whether this client may try another token now (false → 429). */
-  mayTryToken?: (ip: string) => boolean;
+  /** Takes one attempt at a not-yet-verified token for this client: true, or seconds to wait (429). */
+  mayTryToken?: (ip: string) => true | number;
+  /** Takes one request to a secret-key route for this client: true, or seconds to wait (429). */
+  mayUseSecretKey?: (ip: string) => true | number;
 }
 
 const DEFAULT_SECRET_KEY_ERROR = { response: 'error', message: 'The token is incorrect' };
@@ -64,6 +66,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
     let sessionName = '';
     if (route.auth === 'token') sessionName = await authenticate(ctx, params, deps);
     else if (route.auth === 'secretKey') {
+      checkRate(deps.mayUseSecretKey?.(ctx.ip), 'Too many requests with the secret key; try again later');
       if (!secretsEqual(params.secretkey ?? '', deps.secretKey)) {
         deps.onAuthFailure?.(ctx.ip);
         throw new HttpError(400, route.secretKeyError ?? DEFAULT_SECRET_KEY_ERROR);
@@ -132,14 +135,21 @@ async function authenticate(
   if (!session) throw new HttpError(401, AUTH_ERRORS.noSession);
   checkSessionName(session);
   if (!token) throw new HttpError(401, AUTH_ERRORS.noToken);
-  if (deps.mayTryToken && !deps.tokens.isKnownGood(session, token) && !deps.mayTryToken(ctx.ip))
-    throw httpError(429, 'Too many failed authentication attempts; try again later');
+  // A verified token is free; every other one costs the client an attempt, checked before any hashing.
+  if (!deps.tokens.isKnownGood(session, token))
+    checkRate(deps.mayTryToken?.(ctx.ip), 'Too many authentication attempts; try again later');
   const ok = await deps.tokens.verify(session, token);
   if (!ok) {
     deps.onAuthFailure?.(ctx.ip);
     throw new HttpError(401, AUTH_ERRORS.badToken);
   }
   return session;
+}
+
+/** Answers 429 (with Retry-After) when a rate-limit hook says the client must wait. */
+function checkRate(verdict: true | number | undefined, message: string): void {
+  if (verdict === undefined || verdict === true) return;
+  throw new HttpError(429, { status: 'error', message }, { 'retry-after': String(Math.max(1, verdict)) });
 }
 
 function checkSessionName(name: string): void {
@@ -170,7 +180,8 @@ function uploadedFiles(ctx: Context): UploadedFile[] {
  */
 function withSessionKey(ctx: Context, body: unknown, sessionName: string): unknown {
   if (!sessionName || ctx.get('content-type') !== 'application/json') return body;
-  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) return body;
+  if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body) || 'pipe' in body)
+    return body;
   if ('session' in body) return body;
   return { ...body, session: sessionName };
 }

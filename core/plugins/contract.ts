@@ -37,6 +37,12 @@ export interface SessionsView {
   live(): Session[];
   /** The per-session folder under the data dir (created on first start). */
   sessionDir(name: string): string;
+  /**
+   * Records a session with its start-session config, as start-session would, without starting it
+   * (importers: wppconnect-server migration). `wanted` sessions start at boot with START_ALL_SESSION.
+   * Throws on a name that is not a valid session name.
+   */
+  saveConfig(name: string, config: Record<string, unknown>, options: { wanted: boolean }): void;
 }
 
 export interface CoreFacts {

@@ -7,6 +7,7 @@ import type { EventBus } from '../events/bus.ts';
 import type { SessionStatus, WppdEvents } from '../events/catalog.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionStore, StoredSessionConfig } from '../store/session-store.ts';
+import { createBackup, restoreBackup } from './backup.ts';
 import { Session } from './session.ts';
 
 /**
@@ -203,6 +204,14 @@ export class SessionManager {
         this.bus.emit(session.name, 'session-logged', { status: true });
         this.settle(session, { kind: 'connected' });
       },
+      restarting: (reason) => {
+        if (!current()) return;
+        session.urlcode = null;
+        session.qrDataUrl = null;
+        session.phoneCode = null;
+        session.closeReason = reason;
+        this.setStatus(session, 'INITIALIZING', reason);
+      },
       closed: (reason, options) => {
         if (!current()) return;
         if (options?.loggedOut) this.store.setWanted(session.name, false);
@@ -336,6 +345,44 @@ export class SessionManager {
       }
     }
     return started;
+  }
+
+  /**
+   * backup-sessions: running sessions are stopped while their profiles are copied (a browser profile
+   * copied live is inconsistent), then started again once the zip has been streamed.
+   */
+  async backup(): Promise<NodeJS.ReadableStream> {
+    const active = this.live().filter((s) => SessionManager.isActive(s.status));
+    await Promise.all(active.map((session) => this.suspend(session, 'backup in progress')));
+    const zip = await createBackup(this.store, (name) => this.sessionDir(name));
+    const restart = () => {
+      for (const session of active)
+        void this.start(session.name, {}).catch((e) => this.warn(session.name, 'start', e));
+    };
+    zip.once('end', restart);
+    zip.once('error', restart);
+    return zip;
+  }
+
+  /** restore-sessions: stop everything, restore the zip's sessions, then start all stored sessions. */
+  async restore(zipPath: string): Promise<string[]> {
+    await Promise.all(this.live().map((session) => this.suspend(session, 'restore in progress')));
+    const restored = await restoreBackup(zipPath, this.store, (name) => this.sessionDir(name), {
+      maxEntries: 200_000,
+      maxTotalBytes: 4 * 1024 ** 3,
+    });
+    void this.startAll({ onlyWanted: true });
+    return restored;
+  }
+
+  /** Stops a session's engine without changing whether it should run (backup, restore). */
+  private async suspend(session: Session, reason: string): Promise<void> {
+    const engineSession = session.engineSession;
+    session.engineSession = undefined;
+    session.generation += 1;
+    session.closeReason = reason;
+    if (session.status !== null) this.setStatus(session, 'CLOSED', reason);
+    if (engineSession) await engineSession.close().catch((error) => this.warn(session.name, 'close', error));
   }
 
   /** Graceful stop: close every engine session (logins kept), then the engines themselves. */

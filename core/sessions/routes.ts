@@ -8,6 +8,7 @@ import type { SessionManager } from './manager.ts';
 const route = <S extends RouteSchemas>(definition: RouteDefinition<S>) => definition as unknown as AnyRoute;
 
 const SessionParams = Type.Object({ session: Type.String() });
+const SecretKeyParams = Type.Object({ secretkey: Type.String() });
 const ChatwootSettings = Type.Object(
   {
     baseURL: Type.Optional(Type.String({ description: 'Chatwoot URL, e.g. https://chat.example.com' })),
@@ -104,6 +105,7 @@ export function sessionRoutes({ sessions, secretKey, version }: SessionRouteDeps
       auth: 'secretKey',
       secretKeyError: { response: false, message: 'The token is incorrect' },
       schema: {
+        params: SecretKeyParams,
         responses: {
           200: { description: 'Session names', schema: Type.Object({ response: Type.Array(Type.String()) }) },
         },
@@ -117,7 +119,7 @@ export function sessionRoutes({ sessions, secretKey, version }: SessionRouteDeps
       description: 'Sessions start with their stored start-session settings; a non-empty body replaces them.',
       tags: ['Auth'],
       auth: 'secretKey',
-      schema: { body: Type.Object({}, { additionalProperties: true }) },
+      schema: { params: SecretKeyParams, body: Type.Object({}, { additionalProperties: true }) },
       handler: ({ body }) => {
         void sessions.startAll({ onlyWanted: false, config: body as Record<string, unknown> });
         return { status: 201, body: { status: 'success', message: 'Starting all sessions' } };
@@ -260,6 +262,45 @@ export function sessionRoutes({ sessions, secretKey, version }: SessionRouteDeps
       handler: async ({ sessionName }) => {
         await sessions.close(sessionName);
         return { body: { status: true, message: 'Session successfully closed' } };
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/api/:secretkey/backup-sessions',
+      summary: 'Download a backup of every session (zip)',
+      description:
+        "wppconnect-server's layout: tokens/<session>.data.json (the stored start-session settings) and userDataDir/<session>/ (the login). Running sessions pause while it is made, then restart.",
+      tags: ['Misc'],
+      auth: 'secretKey',
+      schema: {
+        params: SecretKeyParams,
+        responses: { 200: { description: 'The zip', contentType: 'application/zip' } },
+      },
+      handler: async () => ({
+        type: 'application/zip',
+        headers: { 'content-disposition': 'attachment; filename="backupSessions.zip"' },
+        body: await sessions.backup(),
+      }),
+    }),
+    route({
+      method: 'POST',
+      path: '/api/:secretkey/restore-sessions',
+      summary: 'Restore sessions from a backup zip (multipart field file)',
+      description:
+        'Accepts backups of wppd and of wppconnect-server. Settings are replaced; existing login files are kept. Then every stored session starts.',
+      tags: ['Misc'],
+      auth: 'secretKey',
+      upload: true,
+      schema: { params: Type.Object({ secretkey: Type.String() }) },
+      handler: async ({ files }) => {
+        const zip = files[0];
+        if (!zip)
+          throw new HttpError(400, {
+            status: false,
+            message: 'Send the backup zip in the multipart field "file"',
+          });
+        const restored = await sessions.restore(zip.path);
+        return { body: { success: true, sessions: restored } };
       },
     }),
     route({
