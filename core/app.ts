@@ -319,6 +319,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
           'Answers 503 so a health check can be tested. Unlike wppconnect-server it never kills the process.',
         tags: ['Misc'],
         auth: 'none',
+        schema: { responses: { 503: { description: 'Always: the daemon reports itself unhealthy' } } },
         handler: () => ({ status: 503, body: { ...healthBody(), message: 'Unhealthy (report only)' } }),
       },
       {
