@@ -31,6 +31,32 @@ export const createWithLibrary: CreateClient = async (options) => {
   return library.create(options);
 };
 
+/** Puppeteer's launch options and browser, as the library's own declarations name them. */
+export type LaunchOptions = NonNullable<CreateConfig['puppeteerOptions']>;
+export type Browser = ReturnType<Whatsapp['page']['browser']>;
+export type LaunchBrowser = (options: LaunchOptions) => Promise<Browser>;
+
+let stealthPuppeteer: { launch(options: LaunchOptions): Promise<Browser> } | undefined;
+
+/**
+ * Launches Chromium the way the library would (puppeteer-extra with the stealth plugin, from the
+ * library's own dependencies), but here, so wppd holds the browser from the first moment: a failed
+ * `create()` gives no handle, and a browser that is not closed keeps the library's page timers alive.
+ */
+export const launchWithStealth: LaunchBrowser = async (options) => {
+  if (!stealthPuppeteer) {
+    const fromLibrary = createRequire(createRequire(import.meta.url).resolve('@wppconnect-team/wppconnect'));
+    const { addExtra } = fromLibrary('puppeteer-extra') as { addExtra(puppeteer: unknown): StealthCapable };
+    const stealth = fromLibrary('puppeteer-extra-plugin-stealth') as () => unknown;
+    stealthPuppeteer = addExtra(fromLibrary('puppeteer')).use(stealth());
+  }
+  return stealthPuppeteer.launch(options);
+};
+
+interface StealthCapable {
+  use(plugin: unknown): { launch(options: LaunchOptions): Promise<Browser> };
+}
+
 /** What wppd uses of winston, loaded from where the library loads it so both share one copy. */
 interface WinstonModule {
   createLogger(options: { level: string; transports: unknown[] }): LibraryLogger;
@@ -70,5 +96,8 @@ export function pinoBackedLibraryLogger(log: Logger): LibraryLogger {
       done();
     },
   });
-  return winston.createLogger({ level: 'silly', transports: [new winston.transports.Stream({ stream: sink })] });
+  return winston.createLogger({
+    level: 'silly',
+    transports: [new winston.transports.Stream({ stream: sink })],
+  });
 }
