@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import bcrypt from 'bcryptjs';
 
 /** The bcrypt cost wppconnect-server (and wppd) mints tokens with. */
@@ -20,7 +22,7 @@ export const AUTH_ERRORS = {
 
 /** Mints a token exactly as wppconnect-server does, so tokens stay valid in both directions. */
 export async function mintToken(session: string, secretKey: string): Promise<string> {
-  const hash = await bcrypt.hash(session + secretKey, TOKEN_COST);
+  const hash = await bcryptWorkers.run({ op: 'hash', data: session + secretKey, cost: TOKEN_COST });
   return toUrlSafe(hash);
 }
 
@@ -94,13 +96,21 @@ export class TokenVerifier {
     return this.accepted.get(`${session}\n${token}`) === true;
   }
 
+  /** Whether this pair was verified before, either way (answering it again costs no hashing). */
+  isCached(session: string, token: string): boolean {
+    const key = `${session}\n${token}`;
+    return this.accepted.get(key) !== undefined || this.refused.get(key) !== undefined;
+  }
+
   async verify(session: string, urlSafeToken: string): Promise<boolean> {
     const key = `${session}\n${urlSafeToken}`;
     const cached = this.accepted.get(key) ?? this.refused.get(key);
     if (cached !== undefined) return cached;
     const hash = fromUrlSafe(urlSafeToken);
     if (!TOKEN_SHAPE.test(hash)) return false;
-    const ok = await this.limited(() => bcrypt.compare(session + this.secretKey, hash));
+    const ok = await this.limited(() =>
+      bcryptWorkers.run({ op: 'compare', data: session + this.secretKey, hash }),
+    );
     (ok ? this.accepted : this.refused).set(key, ok);
     return ok;
   }
@@ -118,3 +128,102 @@ export class TokenVerifier {
     }
   }
 }
+
+type BcryptJob = { op: 'compare'; data: string; hash: string } | { op: 'hash'; data: string; cost: number };
+type BcryptResult<J extends BcryptJob> = J extends { op: 'compare' } ? boolean : string;
+
+/** Runs in each worker: bcryptjs is plain JavaScript, so off the main thread is the only way it can't block. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const bcrypt = require(workerData.bcryptPath);
+parentPort.on('message', (job) => {
+  try {
+    const result = job.op === 'compare' ? bcrypt.compareSync(job.data, job.hash) : bcrypt.hashSync(job.data, job.cost);
+    parentPort.postMessage({ result });
+  } catch (error) {
+    parentPort.postMessage({ error: String((error && error.message) || error) });
+  }
+});`;
+
+/**
+ * A small pool of worker threads for bcrypt. bcryptjs computes in ~100 ms slices on whatever thread
+ * calls it, so on the main thread a queue of forged tokens delays every other request by a slice each
+ * turn; in workers the event loop stays free and a verified token answers at once. One job per worker
+ * at a time; jobs wait in order. Workers are unref'd (they never keep the process alive) and are
+ * replaced if one dies. Where threads are unavailable, bcrypt runs inline.
+ */
+class BcryptWorkers {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: ((worker: Worker) => void)[] = [];
+  private spawned = 0;
+  private readonly bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
+
+  constructor(private readonly size: number) {}
+
+  async run<J extends BcryptJob>(job: J): Promise<BcryptResult<J>> {
+    const worker = await this.acquire();
+    if (!worker) return (await inline(job)) as BcryptResult<J>;
+    let died = false;
+    try {
+      return await new Promise<BcryptResult<J>>((resolve, reject) => {
+        const onMessage = (answer: { result?: unknown; error?: string }) => {
+          cleanup();
+          if (answer.error !== undefined) reject(new Error(answer.error));
+          else resolve(answer.result as BcryptResult<J>);
+        };
+        const onExit = () => {
+          died = true;
+          cleanup();
+          reject(new Error('bcrypt worker exited'));
+        };
+        const cleanup = () => {
+          worker.off('message', onMessage);
+          worker.off('error', onExit);
+          worker.off('exit', onExit);
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onExit);
+        worker.on('exit', onExit);
+        worker.postMessage(job);
+      });
+    } finally {
+      if (died) {
+        this.spawned -= 1;
+        void worker.terminate();
+        this.release(undefined);
+      } else this.release(worker);
+    }
+  }
+
+  private acquire(): Promise<Worker | undefined> {
+    const ready = this.idle.pop();
+    if (ready) return Promise.resolve(ready);
+    if (this.spawned < this.size) {
+      try {
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: this.bcryptPath } });
+        worker.unref();
+        this.spawned += 1;
+        return Promise.resolve(worker);
+      } catch {
+        return Promise.resolve(undefined);
+      }
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(worker: Worker | undefined): void {
+    const next = this.waiting.shift();
+    if (!next) {
+      if (worker) this.idle.push(worker);
+      return;
+    }
+    if (worker) next(worker);
+    else void this.acquire().then((replacement) => next(replacement as Worker));
+  }
+}
+
+function inline(job: BcryptJob): Promise<boolean | string> {
+  return job.op === 'compare' ? bcrypt.compare(job.data, job.hash) : bcrypt.hash(job.data, job.cost);
+}
+
+const bcryptWorkers = new BcryptWorkers(2);

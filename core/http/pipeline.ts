@@ -135,8 +135,9 @@ async function authenticate(
   if (!session) throw new HttpError(401, AUTH_ERRORS.noSession);
   checkSessionName(session);
   if (!token) throw new HttpError(401, AUTH_ERRORS.noToken);
-  // A verified token is free; every other one costs the client an attempt, checked before any hashing.
-  if (!deps.tokens.isKnownGood(session, token))
+  // A token seen before (accepted or refused) is answered from cache for free; a new one costs the
+  // client an attempt, taken before any hashing.
+  if (!deps.tokens.isCached(session, token))
     checkRate(deps.mayTryToken?.(ctx.ip), 'Too many authentication attempts; try again later');
   const ok = await deps.tokens.verify(session, token);
   if (!ok) {

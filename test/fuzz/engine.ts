@@ -48,6 +48,8 @@ export interface FuzzTarget {
   multipart: boolean;
   /** Documented non-JSON content types of successful answers (image/png, text/plain…). */
   successTypes: Set<string>;
+  /** Whether the route takes a session token (bearerAuth); others are public or use the secret key. */
+  bearer: boolean;
   /** Statuses the document lists for this operation (a documented 503 is an answer, not a failure). */
   documented: Set<number>;
 }
@@ -126,6 +128,7 @@ export function targetsOf(doc: OpenApiDoc): FuzzTarget[] {
         body: content['application/json']?.schema,
         multipart: 'multipart/form-data' in content,
         successTypes,
+        bearer: Boolean(operation.security?.some((requirement) => 'bearerAuth' in requirement)),
         documented: new Set(Object.keys(operation.responses ?? {}).map(Number)),
       });
     }
