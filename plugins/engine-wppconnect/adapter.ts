@@ -235,7 +235,7 @@ class LibrarySession implements EngineSession {
       if (this.closing || run.end.kind === 'closed') return;
       if (run.end.kind === 'final' || run.end.kind === 'start-failed' || !run.progressed) {
         this.log.warn({ reason: run.end.reason }, 'session stopped');
-        this.callbacks.closed(run.end.reason, { loggedOut: run.end.loggedOut });
+        this.callbacks.closed(run.end.reason, run.end.loggedOut ? { loggedOut: true } : undefined);
         return;
       }
       if (run.connectedMs >= STABLE_RUN_MS) restarts = 0;
@@ -328,7 +328,11 @@ class LibrarySession implements EngineSession {
         }
         if (KNOWN_STATUSES.has(name)) this.callbacks.status(name as StatusFind);
         else this.log.info({ status: name }, 'unknown statusFind from the library');
-        if ((name === 'browserClose' || name === 'serverClose') && !finalStatus) {
+        // Once create() has resolved nothing else will end the run: a final status or a lost
+        // browser ends it here. (During the login, create()'s rejection ends it too.)
+        if (finalStatus && (connectedAt !== undefined || name === 'browserClose' || name === 'serverClose')) {
+          finish({ kind: 'final', reason: finalStatus.status, loggedOut: finalStatus.loggedOut });
+        } else if (name === 'browserClose' || name === 'serverClose') {
           finish({
             kind: progressed ? 'crashed' : 'start-failed',
             reason: 'the browser closed unexpectedly',
