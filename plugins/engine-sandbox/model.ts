@@ -3,7 +3,7 @@
  * events look exactly like the real engine's. Every field of the library's interfaces is set.
  */
 import { randomBytes } from 'node:crypto';
-import type { Contact, Message, Wid } from '@wppconnect-team/wppconnect';
+import type { Chat, Contact, GroupMetadata, Message, Wid } from '@wppconnect-team/wppconnect';
 
 /** The library's MessageType enum, as its string values ("chat", "image" …). */
 export type MessageType = `${Message['type']}`;
@@ -174,3 +174,165 @@ export function makeMessage(init: MessageInit): Message {
   };
   return message as unknown as Message;
 }
+
+// ---- groups, communities, newsletters, labels (builders shared by client/groups.ts and friends) ----
+
+/**
+ * An error the way wa-js raises them (WPPError): a message plus a stable `code`
+ * (`group_you_are_not_admin`, `group_not_exist` …), so routes can map codes to HTTP statuses on
+ * both engines.
+ */
+export class WhatsAppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WPPError';
+  }
+}
+
+/** A group (or community) as the sandbox network stores it (entity kind 'group', owner ''). */
+export interface GroupState {
+  id: string;
+  subject: string;
+  subjectTime: number;
+  subjectOwner: string;
+  desc: string;
+  descId: string;
+  descTime: number;
+  descOwner: string;
+  creation: number;
+  owner: string;
+  participants: { id: string; isAdmin: boolean; isSuperAdmin: boolean }[];
+  pastParticipants: { id: string; leaveTs: number; leaveReason: 'Left' | 'Removed' }[];
+  /** Only admins may send messages. */
+  announce: boolean;
+  /** Only admins may edit the group's info. */
+  restrict: boolean;
+  noFrequentlyForwarded: boolean;
+  ephemeralDuration: number;
+  inviteCode: string;
+  picture?: { tag: string; eurl: string };
+  lastActivity: number;
+  /** A community (parent group). */
+  isParentGroup: boolean;
+  /** The community this group belongs to. */
+  parentGroup?: string;
+  /** The announcement group of its community. */
+  defaultSubgroup: boolean;
+  /** A deactivated community (its groups are unlinked). */
+  deactivated?: boolean;
+}
+
+export function makeGroupMetadata(group: GroupState): GroupMetadata {
+  // wa-js also has subjectOwner, which the library's interface leaves out.
+  const undeclared = { subjectOwner: wid(group.subjectOwner) };
+  return {
+    ...undeclared,
+    id: wid(group.id),
+    creation: group.creation,
+    owner: wid(group.owner),
+    subject: group.subject,
+    subjectTime: group.subjectTime,
+    desc: group.desc,
+    descId: group.descId,
+    descTime: group.descTime,
+    descOwner: wid(group.descOwner || group.owner),
+    restrict: group.restrict,
+    announce: group.announce,
+    noFrequentlyForwarded: group.noFrequentlyForwarded,
+    ephemeralDuration: group.ephemeralDuration,
+    membershipApprovalMode: false,
+    memberAddMode: 'admin_add',
+    reportToAdminMode: false,
+    size: group.participants.length,
+    support: false,
+    suspended: false,
+    terminated: Boolean(group.deactivated),
+    uniqueShortNameMap: {},
+    isLidAddressingMode: false,
+    isParentGroup: group.isParentGroup,
+    isParentGroupClosed: false,
+    parentGroup: group.parentGroup,
+    defaultSubgroup: group.defaultSubgroup,
+    generalSubgroup: false,
+    generalChatAutoAddDisabled: false,
+    allowNonAdminSubGroupCreation: false,
+    lastActivityTimestamp: group.lastActivity,
+    lastSeenActivityTimestamp: group.lastActivity,
+    incognito: false,
+    hasCapi: false,
+    displayCadminPromotion: false,
+    participants: group.participants.map((p) => ({
+      id: wid(p.id),
+      isAdmin: p.isAdmin,
+      isSuperAdmin: p.isSuperAdmin,
+    })),
+    pendingParticipants: [],
+    pastParticipants: group.pastParticipants.map((p) => ({ ...p, id: wid(p.id) })),
+    membershipApprovalRequests: [],
+    subgroupSuggestions: [],
+  };
+}
+
+export interface ChatInit {
+  id: string;
+  name: string;
+  /** Last activity, seconds since the epoch. */
+  t: number;
+  groupMetadata?: GroupMetadata;
+  /** Label ids assigned to the chat (WhatsApp Business). */
+  labels?: string[];
+  muteExpiration?: number;
+  isReadOnly?: boolean;
+}
+
+/** The library's Chat for a user, group or newsletter id (plus wa-js's `labels`). */
+export function makeChat(init: ChatInit): Chat {
+  const isGroup = init.id.endsWith('@g.us');
+  const isUser = init.id.endsWith('@c.us') || init.id.endsWith('@lid');
+  const chat = {
+    id: wid(init.id),
+    pendingMsgs: false,
+    lastReceivedKey: null,
+    t: init.t,
+    unreadCount: 0,
+    archive: false,
+    muteExpiration: init.muteExpiration ?? 0,
+    name: init.name,
+    notSpam: true,
+    pin: 0,
+    msgs: null,
+    kind: isGroup ? 'group' : init.id.endsWith('@newsletter') ? 'newsletter' : 'chat',
+    isAnnounceGrpRestrict: init.groupMetadata?.announce ?? false,
+    ephemeralDuration: init.groupMetadata?.ephemeralDuration ?? 0,
+    hasChatBeenOpened: false,
+    unreadMentionCount: 0,
+    hasUnreadMention: false,
+    archiveAtMentionViewedInDrawer: false,
+    isBroadcast: init.id.endsWith('@broadcast'),
+    isGroup,
+    isReadOnly: init.isReadOnly ?? false,
+    isUser,
+    contact: makeContact(init.id, init.name),
+    groupMetadata: init.groupMetadata ?? null,
+    presence: { id: wid(init.id), chatstates: [] },
+    restricted: init.groupMetadata?.restrict ?? false,
+    hasOpened: false,
+    labels: init.labels ?? [],
+  };
+  return chat as unknown as Chat;
+}
+
+// ---- chats, contacts, presence and device (chat plugin: client/chats.ts, contacts.ts, presence.ts, device.ts) ----
+
+/** Contacts a phone blocked: entities owner = the session, id = `<number>@c.us` (network.ts drops their messages). */
+export const BLOCKED_CONTACT_KIND = 'blocked-contact';
+
+/**
+ * Limits set with setLimit: entities owner = the session, id = the library's key (`maxMediaSize`,
+ * `maxFileSize`, `maxShare`, `statusVideoMaxDuration`, `unlimitedPin`) → `{ value }`. Read them with
+ * `limitOf` in client/device.ts.
+ */
+export const LIMIT_KIND = 'limit';

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Message } from '@wppconnect-team/wppconnect';
 import type { EngineCallbacks, EngineEvents, SqliteDatabase } from '../../core/index.ts';
 import { type MessageInit, makeContact, makeMessage, messageId, newKeyId } from './model.ts';
+import { GroupDirectory } from './client/groups.ts';
+import { ownedNewsletter } from './client/newsletter.ts';
 
 /**
  * The simulated WhatsApp network: every session is a phone with a number; phones message each other;
@@ -259,6 +261,7 @@ export class SandboxNetwork {
       'id' | 'from' | 'to' | 'chatId' | 'fromMe' | 'notifyName' | 'sender' | 'ack' | 't'
     >,
   ): Message {
+    if (to.endsWith('@g.us') || to.endsWith('@newsletter')) this.assertCanPost(from, to);
     const keyId = newKeyId();
     const t = Math.floor(Date.now() / 1000);
     const failed = to.endsWith('@c.us') || to.endsWith('@lid') ? this.takeFailure(this.numberOf(to)) : false;
@@ -280,6 +283,10 @@ export class SandboxNetwork {
       this.emit(from, 'onack', ackOf(own, -1));
       return own;
     }
+    if (to.endsWith('@g.us') || to.endsWith('@newsletter')) {
+      this.deliverToGroup(from, own, keyId, content);
+      return own;
+    }
     const recipient =
       to.endsWith('@c.us') || to.endsWith('@lid') ? this.byNumber.get(this.numberOf(to)) : undefined;
     if (recipient && recipient !== from) {
@@ -292,6 +299,56 @@ export class SandboxNetwork {
     }
     return own;
   }
+
+  // ---- group & newsletter fan-out (groups engineer: plugins/engine-sandbox/client/groups.ts) ----
+
+  /** Throws like WhatsApp when `from` may not post into a group or newsletter. */
+  private assertCanPost(from: SandboxPhone, to: string): void {
+    if (to.endsWith('@g.us')) new GroupDirectory(this).assertCanPost(from, to);
+    else ownedNewsletter(this, from, to);
+  }
+
+  /**
+   * A group message reaches every participant's phone on the network, with the group as `from` and
+   * `chatId` and the sender as `author`; a newsletter post is kept in the channel's feed (owner '').
+   * The sender's ack goes to RECEIVED once a participant's session is running.
+   */
+  private deliverToGroup(from: SandboxPhone, own: Message, keyId: string, content: Parameters<SandboxNetwork['deliverCopy']>[4]): void {
+    if (String(own.to).endsWith('@newsletter')) {
+      this.saveMessage('', { ...own, fromMe: false, id: messageId(false, String(own.to), keyId) } as Message);
+      return;
+    }
+    const group = new GroupDirectory(this).get(String(own.to));
+    let received = false;
+    for (const participant of group.participants) {
+      const recipient = this.byNumber.get(this.numberOf(participant.id));
+      if (!recipient || recipient === from) continue;
+      const copy = makeMessage({
+        ...content,
+        id: messageId(false, group.id, keyId, from.wid),
+        from: group.id,
+        to: recipient.wid,
+        chatId: group.id,
+        author: from.wid,
+        fromMe: false,
+        notifyName: from.pushname,
+        sender: makeContact(from.wid, from.pushname),
+        ack: 2,
+        t: own.t,
+      });
+      this.saveMessage(recipient.session, copy);
+      this.emit(recipient, 'onmessage', copy);
+      this.emit(recipient, 'onanymessage', copy);
+      received ||= Boolean(recipient.callbacks);
+    }
+    if (received) {
+      own.ack = 2;
+      this.saveMessage(from.session, own);
+      this.emit(from, 'onack', ackOf(own, 2));
+    }
+  }
+
+  // ---- end of group & newsletter fan-out ----
 
   /** The recipient's copy of a message sent by another phone of the network. */
   deliverCopy(

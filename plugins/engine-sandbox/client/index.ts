@@ -1,7 +1,12 @@
 import type { EngineClient } from '../../../core/index.ts';
+import { catalogMethods } from './catalog.ts';
+import { communityMethods } from './communities.ts';
 import { contactMethods } from './contacts.ts';
 import type { SandboxContext } from './context.ts';
+import { groupMethods } from './groups.ts';
+import { labelMethods } from './labels.ts';
 import { messageMethods } from './messages.ts';
+import { newsletterMethods } from './newsletter.ts';
 
 /**
  * The sandbox's implementation of the engine port, one module per area (messages, chats, contacts,
@@ -11,6 +16,11 @@ export function createSandboxClient(context: SandboxContext): EngineClient {
   return {
     ...messageMethods(context),
     ...contactMethods(context),
+    ...groupMethods(context),
+    ...communityMethods(context),
+    ...catalogMethods(context),
+    ...labelMethods(context),
+    ...newsletterMethods(context),
     async getWid() {
       return context.phone.wid;
     },
