@@ -85,7 +85,8 @@ export default definePlugin({
     let io: Server | undefined;
 
     api.onServer((server: http.Server) => {
-      const created = new Server(server, { cors: { origin: '*' }, serveClient: false });
+      // serveClient: the browser client at /socket.io/socket.io.js, for the dashboard (no CDN).
+      const created = new Server(server, { cors: { origin: '*' }, serveClient: true });
       io = created;
       created.use((socket, next) => {
         authenticate(api as unknown as PluginApi, socket).then(
@@ -117,6 +118,13 @@ export default definePlugin({
       if (!io) return;
       const message = toSocket(event);
       if (message) io.to([roomOf(event.session), ALL]).emit(message.name, message.data);
+      // wppd's own event (wppconnect-server has none): every status change with its reason, so a
+      // client such as the dashboard can follow a session without polling status-session.
+      if (event.name === 'session-status')
+        io.to([roomOf(event.session), ALL]).emit('session-status', {
+          ...event.payload,
+          session: event.session,
+        });
     });
 
     api.onStop(async () => {

@@ -23,6 +23,7 @@ export interface WebhooksConfig extends WebhookOptions {
   timeoutMs: number;
   retry: { initialDelayMs: number; maxDelayMs: number; giveUpAfterMs: number };
   retentionMs: number;
+  pipelining: number;
 }
 
 const HOUR = 60 * 60 * 1000;
@@ -132,6 +133,12 @@ export default definePlugin<WebhooksConfig>({
       default: 7 * 24 * HOUR,
       env: 'WPPD_WEBHOOK_RETENTION_MS',
     },
+    pipelining: {
+      doc: 'Webhooks of one session in flight at once, sent in order on one pipelined connection (1 = one by one)',
+      format: 'nat',
+      default: 16,
+      env: 'WPPD_WEBHOOK_PIPELINING',
+    },
   },
 
   register(api) {
@@ -144,6 +151,7 @@ export default definePlugin<WebhooksConfig>({
         maxDelayMs: config.retry.maxDelayMs,
         giveUpAfterMs: config.retry.giveUpAfterMs,
         retentionMs: config.retentionMs,
+        pipelining: config.pipelining,
       },
       api.log,
     );
@@ -224,6 +232,7 @@ export default definePlugin<WebhooksConfig>({
     }
 
     // Media is fetched when the row is sent, never in the hook: the engine call is I/O.
+    box.setWindow('webhook', Math.max(1, config.pipelining));
     box.registerDeliverer('webhook', async (record, signal) => {
       const inline = record.meta.inlineMedia;
       if (typeof inline !== 'string') return box.send(record, signal);

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { Client, type Dispatcher } from 'undici';
 import { errorMessage, type Logger, openSqlite, type SqliteDatabase } from '../../core/index.ts';
 
 /**
@@ -65,13 +66,31 @@ export interface OutboxSettings {
   maxDelayMs: number;
   giveUpAfterMs: number;
   retentionMs: number;
+  /** Requests pipelined on one connection per receiver origin. */
+  pipelining: number;
+}
+
+interface Lane {
+  session: string;
+  target: string;
+  inFlight: number;
+  /** Highest seq dispatched since the lane was last idle: the next row comes after it. */
+  cursor: number;
+  /** A failure or a rewind: dispatch nothing new until the in-flight rows settle. */
+  blocked: boolean;
+  pumping: boolean;
+  timer?: NodeJS.Timeout;
+  /** Settles once the lane's latest dispatch has handed its request to the connection. */
+  lastSent: Promise<void>;
 }
 
 /** The service other plugins resolve as `outbox` (documented in docs/webhooks.md). */
 export interface OutboxService {
   enqueue(request: EnqueueRequest): { id: string; duplicate: boolean };
   /** Deliver rows of a target with custom code (e.g. several dependent API calls). */
-  registerDeliverer(target: string, deliverer: Deliverer): void;
+  registerDeliverer(target: string, deliverer: Deliverer, options?: { window?: number }): void;
+  /** Rows of one lane of a target in flight at once, still sent in order (default 1). */
+  setWindow(target: string, window: number): void;
   /** The default HTTP delivery (timeout, signing, status classification), for custom deliverers to reuse. */
   send(record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome>;
   /** Called after a row was accepted (2xx or a deliverer's ok). */
@@ -169,7 +188,10 @@ export class Outbox implements OutboxService {
   private readonly deliverers = new Map<string, Deliverer>();
   private readonly delivered = new Map<string, ((record: DeliveryRecord) => void)[]>();
   /** Lanes (session\ntarget) with a worker running or a retry timer set. */
-  private readonly lanes = new Map<string, { running: boolean; timer?: NodeJS.Timeout; again: boolean }>();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly windows = new Map<string, number>();
+  private readonly gates = new Map<number, { gate: Promise<void>; markSent: () => void }>();
+  private readonly clients = new Map<string, Client>();
   private readonly controllers = new Set<AbortController>();
   private readonly inFlight = new Set<Promise<void>>();
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -206,7 +228,7 @@ export class Outbox implements OutboxService {
       ),
       byDedupe: db.prepare('SELECT id FROM deliveries WHERE dedupe_key = ?'),
       head: db.prepare(
-        `SELECT * FROM deliveries WHERE session = ? AND target = ? AND status = 'pending' ORDER BY seq LIMIT 1`,
+        `SELECT * FROM deliveries WHERE session = ? AND target = ? AND status = 'pending' AND seq > ? ORDER BY seq LIMIT 1`,
       ),
       pendingLanes: db.prepare(`SELECT DISTINCT session, target FROM deliveries WHERE status = 'pending'`),
       succeed: db.prepare(
@@ -261,8 +283,14 @@ export class Outbox implements OutboxService {
     return { id, duplicate: false };
   }
 
-  registerDeliverer(target: string, deliverer: Deliverer): void {
+  registerDeliverer(target: string, deliverer: Deliverer, options: { window?: number } = {}): void {
     this.deliverers.set(target, deliverer);
+    if (options.window) this.windows.set(target, options.window);
+  }
+
+  /** How many rows of one lane of a target may be in flight at once (default 1: strictly one by one). */
+  setWindow(target: string, window: number): void {
+    this.windows.set(target, Math.max(1, window));
   }
 
   onDelivered(target: string, callback: (record: DeliveryRecord) => void): void {
@@ -301,7 +329,7 @@ export class Outbox implements OutboxService {
     if (!row) return false;
     const now = Date.now();
     this.statements.redeliver.run(now, now, row.seq);
-    this.kick(row.session, row.target);
+    this.kick(row.session, row.target, true);
     return true;
   }
 
@@ -315,7 +343,7 @@ export class Outbox implements OutboxService {
     this.db.transaction(() => {
       for (const row of rows) this.statements.redeliver.run(now, now, row.seq);
     })();
-    for (const t of new Set(rows.map((r) => r.target))) this.kick(session, t);
+    for (const t of new Set(rows.map((r) => r.target))) this.kick(session, t, true);
     return rows.length;
   }
 
@@ -327,61 +355,108 @@ export class Outbox implements OutboxService {
     ).n;
   }
 
-  private kick(session: string, target: string): void {
+  /** Rows of a lane are dispatched in seq order, at most `window` at a time (see pump). */
+  private laneOf(session: string, target: string): Lane {
     const key = `${session}\n${target}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { running: false, again: false };
+      lane = {
+        session,
+        target,
+        inFlight: 0,
+        cursor: 0,
+        blocked: false,
+        pumping: false,
+        lastSent: Promise.resolve(),
+      };
       this.lanes.set(key, lane);
     }
-    if (lane.running) {
-      lane.again = true;
-      return;
+    return lane;
+  }
+
+  private kick(session: string, target: string, rewind = false): void {
+    const lane = this.laneOf(session, target);
+    if (rewind) {
+      // An older row is pending again: send nothing newer until the window is empty, then restart
+      // from the oldest pending row.
+      if (lane.inFlight > 0) lane.blocked = true;
+      else lane.cursor = 0;
     }
-    if (lane.timer) {
+    if (lane.timer && (rewind || lane.inFlight === 0)) {
       clearTimeout(lane.timer);
       lane.timer = undefined;
     }
-    lane.running = true;
-    const work = this.drain(session, target, lane).finally(() => {
-      this.inFlight.delete(work);
-    });
-    this.inFlight.add(work);
+    this.pump(lane);
   }
 
-  /** Delivers a lane's rows one by one until it is empty or its head must wait. */
-  private async drain(
-    session: string,
-    target: string,
-    lane: { running: boolean; timer?: NodeJS.Timeout; again: boolean },
-  ) {
+  /**
+   * Dispatches the lane's next rows, oldest first, while the window has room. A row waiting for its
+   * retry stops the lane (nothing newer overtakes it); a failed attempt blocks new dispatches until
+   * the in-flight ones settle, then the lane restarts from its oldest pending row.
+   */
+  private pump(lane: Lane): void {
+    if (!this.ready || lane.pumping) return;
+    lane.pumping = true;
     try {
-      while (this.ready) {
-        lane.again = false;
-        const row = this.statements.head.get(session, target) as Row | undefined;
-        if (!row) {
-          if (lane.again) continue;
-          break;
-        }
+      const window = this.windows.get(lane.target) ?? 1;
+      while (lane.inFlight < window && !lane.blocked && !lane.timer) {
+        const row = this.statements.head.get(lane.session, lane.target, lane.cursor) as Row | undefined;
+        if (!row) break;
         const wait = row.next_at - Date.now();
         if (wait > 0) {
-          lane.timer = setTimeout(() => {
-            lane.timer = undefined;
-            this.kick(session, target);
-          }, wait);
-          lane.timer.unref();
+          if (lane.inFlight === 0) {
+            lane.timer = setTimeout(() => {
+              lane.timer = undefined;
+              lane.cursor = 0;
+              this.pump(lane);
+            }, wait);
+            lane.timer.unref();
+          }
           break;
         }
-        await this.attempt(row);
+        lane.cursor = row.seq;
+        lane.inFlight += 1;
+        this.dispatch(lane, row);
       }
     } catch (error) {
-      this.log.error({ session, target, err: errorMessage(error) }, 'outbox lane failed');
+      this.log.error(
+        { session: lane.session, target: lane.target, err: errorMessage(error) },
+        'outbox lane failed',
+      );
     } finally {
-      lane.running = false;
+      lane.pumping = false;
     }
   }
 
-  private async attempt(row: Row): Promise<void> {
+  private dispatch(lane: Lane, row: Row): void {
+    // Requests leave in seq order: each waits until the previous one of its lane was handed to the
+    // connection (a pipelined HTTP/1.1 connection then delivers them in that order).
+    const gate = lane.lastSent;
+    let markSent: () => void = () => undefined;
+    lane.lastSent = new Promise<void>((resolve) => {
+      markSent = resolve;
+    });
+    this.gates.set(row.seq, { gate, markSent });
+    const work = this.attempt(row)
+      .then((ok) => {
+        if (!ok) lane.blocked = true;
+      })
+      .finally(() => {
+        markSent();
+        this.gates.delete(row.seq);
+        this.inFlight.delete(work);
+        lane.inFlight -= 1;
+        if (lane.inFlight === 0) {
+          lane.cursor = 0;
+          lane.blocked = false;
+        }
+        this.pump(lane);
+      });
+    this.inFlight.add(work);
+  }
+
+  /** One attempt at a row; resolves with whether it was delivered. */
+  private async attempt(row: Row): Promise<boolean> {
     const record = toRecord(row);
     const controller = new AbortController();
     this.controllers.add(controller);
@@ -396,7 +471,7 @@ export class Outbox implements OutboxService {
     } finally {
       this.controllers.delete(controller);
     }
-    if (!this.ready) return; // stopping: the row stays pending and is sent again after the restart
+    if (!this.ready) return false; // stopping: the row stays pending and is sent again after the restart
     const now = Date.now();
     if (outcome.ok) {
       this.statements.succeed.run(outcome.status ?? null, now, row.seq);
@@ -407,7 +482,7 @@ export class Outbox implements OutboxService {
           this.log.error({ session: row.session, err: errorMessage(error) }, 'after-delivery action failed');
         }
       }
-      return;
+      return true;
     }
     const attempts = row.attempts + 1;
     const delay = Math.max(backoffMs(attempts, this.settings), outcome.retryAfterMs ?? 0);
@@ -432,6 +507,8 @@ export class Outbox implements OutboxService {
       },
       giveUp ? 'delivery given up' : 'delivery failed, will retry',
     );
+    // A row given up does not hold the lane; one to retry does.
+    return giveUp;
   }
 
   send(record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome> {
@@ -439,45 +516,66 @@ export class Outbox implements OutboxService {
     return this.sendRow(record, row?.secret ?? null, signal);
   }
 
+  private clientFor(origin: string): Client {
+    let client = this.clients.get(origin);
+    if (!client || client.closed || client.destroyed) {
+      client = new Client(origin, { pipelining: this.settings.pipelining, keepAliveTimeout: 30_000 });
+      this.clients.set(origin, client);
+    }
+    return client;
+  }
+
   private async sendRow(
     record: DeliveryRecord,
     secret: string | null,
     signal: AbortSignal,
   ): Promise<DeliveryOutcome> {
+    const ordering = this.gates.get(record.seq);
     const headers: Record<string, string> = { 'user-agent': 'wppd-webhooks', ...record.headers };
-    if (secret) {
-      const timestamp = Math.floor(Date.now() / 1000);
-      headers['webhook-id'] = record.id;
-      headers['webhook-timestamp'] = String(timestamp);
-      headers['webhook-signature'] = signPayload(secret, record.id, timestamp, record.body);
-    } else headers['webhook-id'] = record.id;
+    headers['webhook-id'] = record.id;
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     try {
-      const response = await fetch(record.url, {
-        method: record.method,
+      const url = new URL(record.url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`unsupported URL ${url.protocol}`);
+      await ordering?.gate;
+      if (secret) {
+        const timestamp = Math.floor(Date.now() / 1000);
+        headers['webhook-timestamp'] = String(timestamp);
+        headers['webhook-signature'] = signPayload(secret, record.id, timestamp, record.body);
+      }
+      const pending = this.clientFor(url.origin).request({
+        path: `${url.pathname}${url.search}`,
+        method: record.method as Dispatcher.HttpMethod,
         headers,
         body: record.method === 'GET' || record.method === 'HEAD' ? undefined : record.body,
         signal: AbortSignal.any([signal, timeout]),
-        redirect: 'manual',
+        // Deliveries are idempotent (receivers dedupe on webhook-id), so they may be pipelined.
+        idempotent: true,
       });
-      // Read (and bound) the answer so the connection can be reused.
-      await response.arrayBuffer().catch(() => undefined);
-      const status = response.status;
+      ordering?.markSent();
+      const response = await pending;
+      // Read the answer so the connection can be reused.
+      await response.body.dump().catch(() => undefined);
+      const status = response.statusCode;
       if (status >= 200 && status < 300) return { ok: true, status };
       // Redirects are not followed (a POST would turn into a GET): a wrong URL, like a 4xx.
       const retry = status === 408 || status === 429 || status >= 500;
+      const header = (name: string) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+      };
       const location =
-        status >= 300 && status < 400
-          ? ` (redirect to ${response.headers.get('location')}, not followed)`
-          : '';
+        status >= 300 && status < 400 ? ` (redirect to ${header('location')}, not followed)` : '';
       return {
         ok: false,
         retry,
         status,
         error: `HTTP ${status}${location}`,
-        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+        retryAfterMs: retryAfterMs(header('retry-after')),
       };
     } catch (error) {
+      ordering?.markSent();
       const message = timeout.aborted ? `timed out after ${this.settings.timeoutMs} ms` : errorMessage(error);
       return { ok: false, retry: true, error: message };
     }
@@ -496,6 +594,8 @@ export class Outbox implements OutboxService {
     this.lanes.clear();
     for (const controller of this.controllers) controller.abort();
     await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.clients.values()].map((client) => client.destroy()));
+    this.clients.clear();
     this.db?.close();
     this.db = undefined;
   }

@@ -1,0 +1,206 @@
+/**
+ * Webhook benchmark (not a test): N inbound sandbox messages (default 10,000) go into a daemon on
+ * 127.0.0.1, each becomes an `onmessage` webhook through the durable outbox, and a local receiver
+ * timestamps its arrival. Reports events/s (first inbound request to last webhook) and p50/p99 of
+ * the delivery latency (inbound request sent → webhook received).
+ *
+ *   node --import tsx bench/webhooks.ts [--messages 10000] [--concurrency 32] [--json]
+ *
+ * bench/run.ts imports `benchWebhooks` and gets the same numbers as an object.
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Pool } from 'undici';
+
+const SECRET = 'bench-secret-key';
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** The daemon runs in its own process, as in production; the load and the receiver run here. */
+function spawnDaemon(webhookUrl: string): Promise<{ child: ChildProcess; url: string; dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-bench-'));
+  const extra = process.env.BENCH_DAEMON_ARGS ? process.env.BENCH_DAEMON_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'core/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      WPPD_BIND: '127.0.0.1',
+      WPPD_DATA_DIR: dataDir,
+      WPPD_ENGINE: 'sandbox',
+      WPPD_SANDBOX_AUTOSCAN_MS: '0',
+      SECRET_KEY: SECRET,
+      START_ALL_SESSION: 'false',
+      LOG_LEVEL: 'info',
+      WEBHOOK_URL: webhookUrl,
+      WPPD_WEBHOOK_READ_MESSAGE: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'wppd listening')
+          resolve({ child, url: `http://127.0.0.1:${entry.port}`, dataDir });
+      } catch {}
+    });
+    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}`)));
+  });
+}
+
+/** Token, start-session, scan, wait for CONNECTED. */
+async function connectSession(url: string, session: string): Promise<string> {
+  const minted = await fetch(`${url}/api/${session}/${SECRET}/generate-token`, { method: 'POST' });
+  const { token } = (await minted.json()) as { token: string };
+  const call = async (method: string, route: string) => {
+    const res = await fetch(`${url}/api/${session}/${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return (await res.json()) as { status?: string };
+  };
+  await call('POST', 'start-session');
+  const until = async (status: string) => {
+    while ((await call('GET', 'status-session')).status !== status)
+      await new Promise((r) => setTimeout(r, 20));
+  };
+  await until('QRCODE');
+  await call('POST', 'sandbox/scan');
+  await until('CONNECTED');
+  return token;
+}
+
+export interface WebhookBenchOptions {
+  messages?: number;
+  /** Inbound requests in flight at once. */
+  concurrency?: number;
+}
+
+export interface WebhookBenchResult {
+  name: 'webhooks';
+  messages: number;
+  concurrency: number;
+  seconds: number;
+  eventsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, index)] ?? 0) * 100) / 100;
+}
+
+export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<WebhookBenchResult> {
+  const total = options.messages ?? 10_000;
+  const concurrency = options.concurrency ?? 32;
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let lastArrival = 0;
+  let done: () => void = () => undefined;
+  const allArrived = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+
+  const receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const now = performance.now();
+      res.writeHead(200).end();
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { event?: string; body?: string };
+      if (body.event !== 'onmessage' || !body.body) return;
+      const start = sentAt.get(body.body);
+      if (start === undefined) return;
+      sentAt.delete(body.body);
+      latencies.push(now - start);
+      lastArrival = now;
+      if (latencies.length === total) done();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+
+  const daemon = await spawnDaemon(hookUrl);
+  try {
+    const token = await connectSession(daemon.url, 'bench');
+    // undici's Pool costs the load generator far less CPU than fetch, so the numbers are the daemon's.
+    const load = new Pool(daemon.url, { connections: concurrency });
+    const inboundPath = '/api/bench/sandbox/inbound';
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    let next = 0;
+    const started = performance.now();
+    const worker = async () => {
+      while (next < total) {
+        const n = next++;
+        if (process.env.BENCH_DEBUG && n % 1000 === 0)
+          console.error(
+            `${n} sent at ${Math.round(performance.now() - started)} ms, ${latencies.length} delivered`,
+          );
+        const text = `bench-${n}`;
+        sentAt.set(text, performance.now());
+        const res = await load.request({
+          path: inboundPath,
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ from: '5511955554444', body: text }),
+        });
+        await res.body.dump();
+        if (res.statusCode !== 201) throw new Error(`inbound answered ${res.statusCode}`);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (process.env.BENCH_DEBUG)
+      console.error(
+        `inbound done after ${Math.round(performance.now() - started)} ms, ${latencies.length} delivered`,
+      );
+    await allArrived;
+    await load.close();
+    const seconds = (lastArrival - started) / 1000;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      name: 'webhooks',
+      messages: total,
+      concurrency,
+      seconds: Math.round(seconds * 1000) / 1000,
+      eventsPerSecond: Math.round(total / seconds),
+      latencyMs: {
+        p50: percentile(sorted, 50),
+        p90: percentile(sorted, 90),
+        p99: percentile(sorted, 99),
+        max: percentile(sorted, 100),
+      },
+    };
+  } finally {
+    daemon.child.kill('SIGTERM');
+    await new Promise((resolve) => daemon.child.once('exit', resolve));
+    fs.rmSync(daemon.dataDir, { recursive: true, force: true });
+    receiver.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  }
+}
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await benchWebhooks({
+    messages: Number(argument('messages') ?? 10_000),
+    concurrency: Number(argument('concurrency') ?? 32),
+  });
+  if (process.argv.includes('--json')) console.log(JSON.stringify(result));
+  else
+    console.log(
+      `webhooks: ${result.messages} inbound messages → ${result.eventsPerSecond} events/s over ${result.seconds} s; ` +
+        `delivery latency p50 ${result.latencyMs.p50} ms, p90 ${result.latencyMs.p90} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`,
+    );
+}
