@@ -42,8 +42,10 @@ for (const [prefix, bits] of [
   ['240.0.0.0', 4],
 ] as const)
   blockList.addSubnet(prefix, bits, 'ipv4');
-// IPv6 forms that embed an IPv4 address (IPv4-mapped and -compatible, NAT64, 6to4) are blocked as a
-// whole: each could reach 127.0.0.1 or a private network through a translator.
+// IPv6 forms that embed an IPv4 address (IPv4-compatible, NAT64, 6to4) are blocked as a whole: each
+// could reach 127.0.0.1 or a private network through a translator. IPv4-mapped addresses
+// (::ffff:a.b.c.d) are judged by their IPv4 address (isPrivateAddress): a /96 rule for them would
+// make BlockList refuse every IPv4 address, public ones included.
 for (const [prefix, bits] of [
   ['::', 96],
   ['::1', 128],
@@ -54,13 +56,14 @@ for (const [prefix, bits] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
-  ['::ffff:0:0', 96],
 ] as const)
   blockList.addSubnet(prefix, bits, 'ipv6');
 
 export function isPrivateAddress(address: string): boolean {
   const family = net.isIP(address);
   if (family === 0) return true;
+  const mapped = mappedIPv4(address);
+  if (mapped) return blockList.check(mapped, 'ipv4');
   return blockList.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
@@ -167,4 +170,15 @@ function lastSegment(url: URL): string | undefined {
   } catch {
     return segment || undefined;
   }
+}
+
+/** The IPv4 address inside an IPv4-mapped IPv6 address, in either notation (::ffff:127.0.0.1, ::ffff:7f00:1). */
+function mappedIPv4(address: string): string | undefined {
+  const dotted = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted) return dotted[1];
+  const hex = /^(?:0{0,4}:){0,5}:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex) return undefined;
+  const high = Number.parseInt(hex[1] as string, 16);
+  const low = Number.parseInt(hex[2] as string, 16);
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
