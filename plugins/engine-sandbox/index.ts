@@ -86,6 +86,52 @@ export default definePlugin<SandboxConfig>({
 
     api.route({
       method: 'POST',
+      path: '/api/:session/sandbox/vote',
+      summary: 'Sandbox: the session votes on a poll it received (or sent)',
+      description:
+        'The poll creator and the other recipients get `onpollresponse`; get-votes shows the vote. Options by index (0-based) or by name.',
+      tags: ['Sandbox'],
+      auth: 'token',
+      connected: true,
+      schema: {
+        params: SessionParams,
+        body: Type.Object({
+          messageId: Type.String({
+            minLength: 1,
+            maxLength: 300,
+            description: 'The poll, as this session knows it',
+          }),
+          selectedOptions: Type.Array(
+            Type.Union([Type.Integer({ minimum: 0 }), Type.String({ maxLength: 300 })]),
+            {
+              maxItems: 100,
+            },
+          ),
+        }),
+      },
+      handler: ({ session, body }) => {
+        const phone = network.phone(session.name);
+        if (!phone) throw httpError(409, 'The sandbox phone of this session is not running');
+        const poll = network.getMessage(session.name, body.messageId) as
+          | { type: string; pollOptions?: { name: string }[] }
+          | undefined;
+        if (poll?.type !== 'poll_creation') throw httpError(404, 'Poll not found');
+        const indexes = body.selectedOptions.map((option) =>
+          typeof option === 'number' ? option : (poll.pollOptions ?? []).findIndex((o) => o.name === option),
+        );
+        try {
+          network.vote(phone, body.messageId, indexes);
+        } catch (error) {
+          throw httpError(400, (error as Error).message);
+        }
+        return {
+          body: { status: 'success', response: { messageId: body.messageId, selectedOptions: indexes } },
+        };
+      },
+    });
+
+    api.route({
+      method: 'POST',
       path: '/api/:session/sandbox/fail-next',
       summary: 'Sandbox: make the next sends to a number fail (ack -1)',
       tags: ['Sandbox'],

@@ -1,9 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Message } from '@wppconnect-team/wppconnect';
 import type { EngineCallbacks, EngineEvents, SqliteDatabase } from '../../core/index.ts';
-import { type MessageInit, makeContact, makeMessage, messageId, newKeyId } from './model.ts';
 import { GroupDirectory } from './client/groups.ts';
 import { ownedNewsletter } from './client/newsletter.ts';
+import {
+  type MessageInit,
+  makeContact,
+  makeMessage,
+  messageId,
+  newKeyId,
+  wid,
+} from './model.ts';
 
 /**
  * The simulated WhatsApp network: every session is a phone with a number; phones message each other;
@@ -49,6 +56,15 @@ export function userOf(id: string): string {
   return (id.split('@')[0] ?? '').replace(/\D/g, '');
 }
 
+/** What a sender decides about a message; identity, ack and time are set by the network. */
+export type MessageContent = Omit<
+  MessageInit,
+  'id' | 'from' | 'to' | 'chatId' | 'fromMe' | 'notifyName' | 'sender' | 'ack' | 't'
+>;
+
+/** The chat every phone's status stories go to. */
+export const STATUS_BROADCAST = 'status@broadcast';
+
 export class SandboxNetwork {
   private readonly phones = new Map<string, SandboxPhone>();
   private readonly byNumber = new Map<string, SandboxPhone>();
@@ -66,6 +82,7 @@ export class SandboxNetwork {
       CREATE INDEX IF NOT EXISTS messages_by_chat ON messages(owner, chat, seq);
       CREATE TABLE IF NOT EXISTS entities (owner TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
         PRIMARY KEY(owner, kind, id));
+      CREATE TABLE IF NOT EXISTS media (hash TEXT PRIMARY KEY, data BLOB NOT NULL);
     `);
     this.statements = {
       savePhone: db.prepare(
@@ -90,6 +107,9 @@ export class SandboxNetwork {
       listEntities: db.prepare('SELECT data FROM entities WHERE owner = ? AND kind = ? ORDER BY rowid'),
       deleteEntity: db.prepare('DELETE FROM entities WHERE owner = ? AND kind = ? AND id = ?'),
       deleteOwnerEntities: db.prepare('DELETE FROM entities WHERE owner = ?'),
+      putMedia: db.prepare('INSERT OR IGNORE INTO media (hash, data) VALUES (?, ?)'),
+      getMedia: db.prepare('SELECT data FROM media WHERE hash = ?'),
+      messagesWithKey: db.prepare(`SELECT owner, data FROM messages WHERE id LIKE ? ESCAPE '!' ORDER BY seq`),
     };
     const rows = db.prepare('SELECT session, number, pushname, logged_in FROM phones').all() as {
       session: string;
@@ -253,17 +273,15 @@ export class SandboxNetwork {
    * `onmessage` event; the sender then sees the ack go to RECEIVED. A number switched to fail gets
    * ack FAILED (-1) and nothing is delivered.
    */
-  send(
-    from: SandboxPhone,
-    to: string,
-    content: Omit<
-      MessageInit,
-      'id' | 'from' | 'to' | 'chatId' | 'fromMe' | 'notifyName' | 'sender' | 'ack' | 't'
-    >,
-  ): Message {
+  send(from: SandboxPhone, to: string, requested: MessageContent): Message {
     if (to.endsWith('@g.us') || to.endsWith('@newsletter')) this.assertCanPost(from, to);
     const keyId = newKeyId();
     const t = Math.floor(Date.now() / 1000);
+    // In a chat with disappearing messages on, every new message carries the timer.
+    const ephemeralDuration = this.ephemeralDuration(from.session, to);
+    const content = ephemeralDuration
+      ? { ...requested, extra: { ...requested.extra, ephemeralDuration } }
+      : requested;
     const failed = to.endsWith('@c.us') || to.endsWith('@lid') ? this.takeFailure(this.numberOf(to)) : false;
     const own = makeMessage({
       ...content,
@@ -281,6 +299,11 @@ export class SandboxNetwork {
     this.emit(from, 'onanymessage', own);
     if (failed) {
       this.emit(from, 'onack', ackOf(own, -1));
+      return own;
+    }
+    if (to === STATUS_BROADCAST) {
+      for (const viewer of this.phones.values())
+        if (viewer !== from) this.deliverStatus(viewer, from, own, keyId, content);
       return own;
     }
     if (to.endsWith('@g.us') || to.endsWith('@newsletter')) {
@@ -313,7 +336,7 @@ export class SandboxNetwork {
    * `chatId` and the sender as `author`; a newsletter post is kept in the channel's feed (owner '').
    * The sender's ack goes to RECEIVED once a participant's session is running.
    */
-  private deliverToGroup(from: SandboxPhone, own: Message, keyId: string, content: Parameters<SandboxNetwork['deliverCopy']>[4]): void {
+  private deliverToGroup(from: SandboxPhone, own: Message, keyId: string, content: MessageContent): void {
     if (String(own.to).endsWith('@newsletter')) {
       this.saveMessage('', { ...own, fromMe: false, id: messageId(false, String(own.to), keyId) } as Message);
       return;
@@ -325,6 +348,7 @@ export class SandboxNetwork {
       if (!recipient || recipient === from) continue;
       const copy = makeMessage({
         ...content,
+        quotedMsgId: this.sameMessageAt(recipient.session, content.quotedMsgId),
         id: messageId(false, group.id, keyId, from.wid),
         from: group.id,
         to: recipient.wid,
@@ -356,13 +380,11 @@ export class SandboxNetwork {
     sender: SandboxPhone,
     original: Message,
     keyId: string,
-    content: Omit<
-      MessageInit,
-      'id' | 'from' | 'to' | 'chatId' | 'fromMe' | 'notifyName' | 'sender' | 'ack' | 't'
-    >,
+    content: MessageContent,
   ): Message {
     const copy = makeMessage({
       ...content,
+      quotedMsgId: this.sameMessageAt(recipient.session, content.quotedMsgId),
       id: messageId(false, sender.wid, keyId),
       from: sender.wid,
       to: recipient.wid,
@@ -384,10 +406,7 @@ export class SandboxNetwork {
     recipient: SandboxPhone,
     fromNumber: string,
     pushname: string,
-    content: Omit<
-      MessageInit,
-      'id' | 'from' | 'to' | 'chatId' | 'fromMe' | 'notifyName' | 'sender' | 'ack' | 't'
-    >,
+    content: MessageContent,
   ): Message {
     const fromWid = `${fromNumber}@c.us`;
     const message = makeMessage({
@@ -407,6 +426,324 @@ export class SandboxNetwork {
     this.emit(recipient, 'onanymessage', message);
     return message;
   }
+
+  // ---- message life after sending (messages plugin): media, status, reads, edits, revokes, reactions,
+  // polls, stars, disappearing messages. A message's copies (sender's, recipients') share its key id.
+
+  /** A status story's copy at a viewer: `false_status@broadcast_<key>_<author>`. */
+  private deliverStatus(
+    viewer: SandboxPhone,
+    author: SandboxPhone,
+    original: Message,
+    keyId: string,
+    content: MessageContent,
+  ): Message {
+    const copy = makeMessage({
+      ...content,
+      id: messageId(false, STATUS_BROADCAST, keyId, author.wid),
+      from: STATUS_BROADCAST,
+      to: viewer.wid,
+      chatId: STATUS_BROADCAST,
+      author: author.wid,
+      fromMe: false,
+      notifyName: author.pushname,
+      sender: makeContact(author.wid, author.pushname),
+      ack: 2,
+      t: original.t,
+    });
+    this.saveMessage(viewer.session, copy);
+    this.emit(viewer, 'onmessage', copy);
+    this.emit(viewer, 'onanymessage', copy);
+    return copy;
+  }
+
+  /** Stores media bytes once, by content (like WhatsApp's CDN); returns the filehash that names them. */
+  putMedia(bytes: Buffer): string {
+    const hash = createHash('sha256').update(bytes).digest('base64');
+    this.statements.putMedia.run(hash, bytes);
+    return hash;
+  }
+
+  getMedia(hash: string): Buffer | undefined {
+    const row = this.statements.getMedia.get(hash) as { data: Buffer } | undefined;
+    return row?.data;
+  }
+
+  /** Every phone's copy of the message with this id (the sender's and the recipients'). */
+  copiesOf(id: string): { owner: string; message: Message }[] {
+    const key = keyOf(id);
+    if (!/^[0-9A-Za-z]+$/.test(key)) return [];
+    const rows = this.statements.messagesWithKey.all(`%!_${key}%`) as { owner: string; data: string }[];
+    return rows
+      .map((row) => ({ owner: row.owner, message: JSON.parse(row.data) as Message }))
+      .filter(({ message }) => keyOf(message.id) === key);
+  }
+
+  /** The id another phone knows a message by (quotes name the message in the recipient's terms). */
+  sameMessageAt(owner: string, id: string | null | undefined): string | null {
+    if (!id) return null;
+    return this.copiesOf(id).find((copy) => copy.owner === owner)?.message.id ?? null;
+  }
+
+  /** A phone's own copy of a message, or an error like wa-js's when it has none. */
+  ownMessage(phone: SandboxPhone, id: string): Message {
+    const message = this.getMessage(phone.session, id);
+    if (!message) throw new Error(`Message not found: ${id}`);
+    return message;
+  }
+
+  /** Received messages not read yet, oldest first (optionally of one chat). */
+  unreadMessages(owner: string, chatId?: string): Message[] {
+    const messages = chatId ? this.chatMessages(owner, chatId) : this.allMessages(owner);
+    return messages.filter((m) => !m.fromMe && m.ack < 3 && m.type !== 'revoked');
+  }
+
+  /**
+   * The phone opens a chat: its received messages become read and their senders see ack READ (3).
+   * Also clears a "mark as unread".
+   */
+  markChatRead(phone: SandboxPhone, chatId: string): { unreadCount: number } {
+    const unread = this.unreadMessages(phone.session, chatId);
+    for (const message of unread) {
+      this.saveMessage(phone.session, { ...message, ack: 3 } as Message);
+      for (const copy of this.copiesOf(message.id)) {
+        if (copy.owner === phone.session || !copy.message.fromMe || copy.message.ack >= 3) continue;
+        const read = { ...copy.message, ack: 3 } as Message;
+        this.saveMessage(copy.owner, read);
+        const sender = this.phones.get(copy.owner);
+        if (sender) this.emit(sender, 'onack', ackOf(read, 3));
+      }
+    }
+    this.deleteEntity(phone.session, 'marked-unread', chatId);
+    return { unreadCount: 0 };
+  }
+
+  /** "Mark as unread": the chat's last received message is unread again, on this phone only. */
+  markChatUnread(phone: SandboxPhone, chatId: string): boolean {
+    const last = this.chatMessages(phone.session, chatId)
+      .filter((m) => !m.fromMe)
+      .pop();
+    if (last) this.saveMessage(phone.session, { ...last, ack: 2 } as Message);
+    this.putEntity(phone.session, 'marked-unread', chatId, { chatId, at: Date.now() });
+    return true;
+  }
+
+  /** Edits the text (or caption) of one's own message on every copy; everyone gets onmessageedit. */
+  editMessage(phone: SandboxPhone, id: string, newText: string): Message {
+    const own = this.ownMessage(phone, id);
+    if (!own.fromMe) throw new Error('Only your own messages can be edited');
+    if (own.type === 'revoked') throw new Error('A deleted message cannot be edited');
+    let edited = own;
+    for (const copy of this.copiesOf(id)) {
+      const text = copy.message.type === 'chat' ? { body: newText, content: newText } : { caption: newText };
+      const updated = {
+        ...copy.message,
+        ...text,
+        latestEditMsgKey: msgKey(messageId(copy.message.fromMe, String(copy.message.chatId), newKeyId())),
+        latestEditSenderTimestampMs: Date.now(),
+      } as unknown as Message;
+      this.saveMessage(copy.owner, updated);
+      if (copy.owner === phone.session) edited = updated;
+      const owner = this.phones.get(copy.owner);
+      if (owner)
+        this.emit(owner, 'onmessageedit', {
+          chat: wid(String(updated.chatId)),
+          id: updated.id,
+          msg: updated,
+        } as EngineEvents['onmessageedit']);
+    }
+    return edited;
+  }
+
+  /**
+   * Deletes messages. Only on this phone (`onlyLocal`), or revoked for everyone: every copy becomes a
+   * `revoked` message and the other phones get onrevokedmessage. Only one's own messages can be revoked.
+   */
+  deleteMessages(phone: SandboxPhone, ids: string[], onlyLocal: boolean): void {
+    const own = ids.map((id) => this.ownMessage(phone, id));
+    if (!onlyLocal) {
+      const notMine = own.find((m) => !m.fromMe);
+      if (notMine) throw new Error(`Only your own messages can be deleted for everyone: ${notMine.id}`);
+    }
+    for (const message of own) {
+      if (onlyLocal) {
+        this.deleteMessage(phone.session, message.id);
+        continue;
+      }
+      for (const copy of this.copiesOf(message.id)) {
+        const revoked = {
+          ...copy.message,
+          type: 'revoked',
+          subtype: 'sender_revoke',
+          body: '',
+          content: '',
+          caption: undefined,
+        } as unknown as Message;
+        this.saveMessage(copy.owner, revoked);
+        const owner = this.phones.get(copy.owner);
+        if (owner && copy.owner !== phone.session)
+          this.emit(owner, 'onrevokedmessage', {
+            author: copy.message.author || undefined,
+            from: copy.message.from,
+            to: copy.message.to,
+            id: messageId(copy.message.fromMe, String(copy.message.chatId), newKeyId()),
+            refId: copy.message.id,
+          });
+      }
+    }
+  }
+
+  /** Reacts to a message (`false` or '' removes the reaction); the other phones get onreactionmessage. */
+  react(phone: SandboxPhone, id: string, reaction: string | false): void {
+    this.ownMessage(phone, id);
+    const key = keyOf(id);
+    const reactions = this.getEntity<Record<string, ReactionRecord>>('', 'reactions', key) ?? {};
+    const timestamp = Date.now();
+    if (reaction) reactions[phone.wid] = { reactionText: reaction, timestamp };
+    else delete reactions[phone.wid];
+    this.putEntity('', 'reactions', key, reactions);
+    for (const copy of this.copiesOf(id)) {
+      const owner = this.phones.get(copy.owner);
+      const updated = { ...copy.message, hasReaction: Object.keys(reactions).length > 0 } as Message;
+      this.saveMessage(copy.owner, updated);
+      if (!owner || owner === phone) continue;
+      this.emit(owner, 'onreactionmessage', {
+        id: msgKey(messageId(false, phone.wid, newKeyId())),
+        msgId: msgKey(copy.message.id),
+        reactionText: reaction || '',
+        read: false,
+        sender: wid(phone.wid),
+        orphan: 0,
+        orphanReason: null,
+        timestamp,
+      } as unknown as EngineEvents['onreactionmessage']);
+    }
+  }
+
+  /** Reactions to a message, from the point of view of `phone` (the library's getReactions shape). */
+  reactionsOf(phone: SandboxPhone, id: string) {
+    const message = this.ownMessage(phone, id);
+    const reactions = this.getEntity<Record<string, ReactionRecord>>('', 'reactions', keyOf(id)) ?? {};
+    const sender = (jid: string, record: ReactionRecord) => ({
+      id: msgKey(messageId(jid === phone.wid, jid, `R${record.timestamp}`)),
+      orphan: 0,
+      msgId: msgKey(message.id),
+      reactionText: record.reactionText,
+      read: true,
+      senderUserJid: jid,
+      timestamp: record.timestamp,
+    });
+    const byEmoji = new Map<string, ReturnType<typeof sender>[]>();
+    for (const [jid, record] of Object.entries(reactions)) {
+      const list = byEmoji.get(record.reactionText) ?? [];
+      list.push(sender(jid, record));
+      byEmoji.set(record.reactionText, list);
+    }
+    const mine = reactions[phone.wid];
+    return {
+      reactionByMe: mine ? sender(phone.wid, mine) : null,
+      reactions: [...byEmoji].map(([aggregateEmoji, senders]) => ({
+        aggregateEmoji,
+        hasReactionByMe: senders.some((s) => s.senderUserJid === phone.wid),
+        senders,
+      })),
+    };
+  }
+
+  /** A vote on a poll (the indexes of the chosen options); the other phones get onpollresponse. */
+  vote(phone: SandboxPhone, pollId: string, selectedOptions: number[]): void {
+    const poll = this.ownMessage(phone, pollId);
+    if (poll.type !== 'poll_creation') throw new Error('The message is not a poll');
+    const options = (poll as unknown as { pollOptions?: unknown[] }).pollOptions ?? [];
+    const limit =
+      (poll as unknown as { pollSelectableOptionsCount?: number }).pollSelectableOptionsCount ?? 0;
+    if (selectedOptions.some((i) => !Number.isInteger(i) || i < 0 || i >= options.length))
+      throw new Error('A selected option does not exist in the poll');
+    if (limit > 0 && selectedOptions.length > limit)
+      throw new Error(`The poll allows at most ${limit} option(s)`);
+    const key = keyOf(pollId);
+    const votes = this.getEntity<Record<string, VoteRecord>>('', 'votes', key) ?? {};
+    const timestamp = Date.now();
+    votes[phone.wid] = { selectedOptions: [...new Set(selectedOptions)], timestamp };
+    this.putEntity('', 'votes', key, votes);
+    for (const copy of this.copiesOf(pollId)) {
+      const owner = this.phones.get(copy.owner);
+      if (!owner || owner === phone) continue;
+      this.emit(owner, 'onpollresponse', {
+        msgId: copy.message.id,
+        chatId: wid(String(copy.message.chatId)),
+        selectedOptions: votes[phone.wid]?.selectedOptions,
+        timestamp,
+        sender: wid(phone.wid),
+      } as EngineEvents['onpollresponse']);
+    }
+  }
+
+  /** The votes on a poll (the library's getVotes shape). */
+  votesOf(phone: SandboxPhone, pollId: string) {
+    const poll = this.ownMessage(phone, pollId);
+    const votes = this.getEntity<Record<string, VoteRecord>>('', 'votes', keyOf(pollId)) ?? {};
+    return {
+      msgId: msgKey(poll.id),
+      chatId: wid(String(poll.chatId)),
+      votes: Object.entries(votes).map(([voter, record]) => ({
+        selectedOptions: record.selectedOptions,
+        timestamp: record.timestamp,
+        sender: wid(voter),
+      })),
+    };
+  }
+
+  /** Stars or unstars messages on this phone only; the number of messages changed. */
+  star(phone: SandboxPhone, ids: string[], star: boolean): number {
+    let changed = 0;
+    for (const id of ids) {
+      const message = this.getMessage(phone.session, id);
+      if (!message || message.star === star) continue;
+      this.saveMessage(phone.session, { ...message, star } as Message);
+      changed += 1;
+    }
+    return changed;
+  }
+
+  /** Forwards a message this phone has: same content (media by the same hash), marked as forwarded. */
+  forward(phone: SandboxPhone, to: string, original: Message): Message {
+    if (original.type === 'revoked') throw new Error('A deleted message cannot be forwarded');
+    const source = original as unknown as Record<string, unknown>;
+    const extra: Record<string, unknown> = {};
+    for (const field of FORWARDED_FIELDS) if (source[field] !== undefined) extra[field] = source[field];
+    extra.forwardingScore = (Number(source.forwardingScore) || 0) + 1;
+    return this.send(phone, to, {
+      type: original.type as MessageInit['type'],
+      body: original.body,
+      caption: original.caption,
+      mimetype: original.mimetype || undefined,
+      size: original.size,
+      filename: (source.filename as string | undefined) ?? undefined,
+      isForwarded: true,
+      extra,
+    });
+  }
+
+  /** Disappearing messages for a chat (7 days when on), on both sides of a one-to-one chat. */
+  setEphemeral(phone: SandboxPhone, chatId: string, on: boolean): void {
+    const duration = on ? EPHEMERAL_SECONDS : 0;
+    const sides: [string, string][] = [[phone.session, chatId]];
+    const other =
+      chatId.endsWith('@c.us') || chatId.endsWith('@lid')
+        ? this.byNumber.get(this.numberOf(chatId))
+        : undefined;
+    if (other && other !== phone) sides.push([other.session, phone.wid]);
+    for (const [owner, chat] of sides) {
+      if (duration) this.putEntity(owner, 'ephemeral', chat, { duration });
+      else this.deleteEntity(owner, 'ephemeral', chat);
+    }
+  }
+
+  /** The disappearing-messages timer of a chat in seconds (0 = off). */
+  ephemeralDuration(owner: string, chatId: string): number {
+    return this.getEntity<{ duration: number }>(owner, 'ephemeral', chatId)?.duration ?? 0;
+  }
 }
 
 /** The library's Ack payload for a message. */
@@ -417,4 +754,54 @@ export function ackOf(message: Message, ack: number): EngineEvents['onack'] {
     ack,
     id: { fromMe: fromMe === 'true', remote, id: key, _serialized: message.id },
   } as unknown as EngineEvents['onack'];
+}
+
+/** The type-specific fields a forwarded copy keeps (media, location, cards, polls, lists, orders). */
+const FORWARDED_FIELDS = [
+  'filehash',
+  'mediaKey',
+  'directPath',
+  'clientUrl',
+  'deprecatedMms3Url',
+  'lat',
+  'lng',
+  'loc',
+  'vcardFormattedName',
+  'vcardList',
+  'pollName',
+  'pollOptions',
+  'pollSelectableOptionsCount',
+  'list',
+  'matchedText',
+  'isLink',
+  'orderTitle',
+  'itemCount',
+  'totalAmount1000',
+  'totalCurrencyCode',
+  'orderItems',
+  'pixKey',
+];
+
+/** WhatsApp's default disappearing-messages timer: 7 days. */
+export const EPHEMERAL_SECONDS = 7 * 24 * 60 * 60;
+
+interface ReactionRecord {
+  reactionText: string;
+  timestamp: number;
+}
+
+interface VoteRecord {
+  selectedOptions: number[];
+  timestamp: number;
+}
+
+/** The key id of a serialised message id (`<fromMe>_<chat>_<key>[_<author>]`). */
+export function keyOf(id: string): string {
+  return id.split('_')[2] ?? '';
+}
+
+/** The library's MsgKey object for a serialised message id. */
+export function msgKey(id: string) {
+  const [fromMe, remote = '', key = '', participant] = id.split('_');
+  return { fromMe: fromMe === 'true', remote, id: key, participant, _serialized: id };
 }

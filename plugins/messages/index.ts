@@ -1,43 +1,53 @@
-import { definePlugin, Type } from '../../core/index.ts';
-import { recipientFields } from './recipients.ts';
-import { sendToEach, sent } from './send.ts';
+import { definePlugin } from '../../core/index.ts';
+import type { MessagesConfig } from './context.ts';
+import { registerManageRoutes } from './manage-routes.ts';
+import { MediaInput, mediaRules } from './media.ts';
+import { registerMediaRoutes } from './media-routes.ts';
+import { registerSendRoutes } from './send-routes.ts';
+import { registerStatusRoutes } from './status-routes.ts';
 
-const SessionParams = Type.Object({ session: Type.String() });
+const MB = 1024 * 1024;
 
-/** Message routes of wppconnect-server (tag Messages, Status Stories). */
-export default definePlugin({
+/**
+ * wppconnect-server's message routes (tags Messages and Status Stories): sending every kind of
+ * message, reading, editing, deleting, reacting, forwarding, polls and stories. Media is taken in only
+ * through ./media.ts (size limits, real type from the bytes, SSRF-safe URLs, media folder for paths).
+ */
+export default definePlugin<MessagesConfig>({
   name: 'messages',
   version: '1.0.0',
   core: '^1.0.0',
+  config: {
+    mediaDir: {
+      doc: 'Folder whose files a `path` field may name (send-voice, send-sticker …); empty = only http(s) URLs',
+      format: String,
+      default: '',
+      env: 'WPPD_MEDIA_DIR',
+    },
+    maxMediaBytes: {
+      doc: 'Largest image, audio, video or sticker (WhatsApp: 16 MB)',
+      format: 'nat',
+      default: 16 * MB,
+      env: 'WPPD_MAX_MEDIA_BYTES',
+    },
+    maxDocumentBytes: {
+      doc: 'Largest document sent with send-file',
+      format: 'nat',
+      default: 100 * MB,
+      env: 'WPPD_MAX_DOCUMENT_BYTES',
+    },
+  },
   register(api) {
-    api.route({
-      method: 'POST',
-      path: '/api/:session/send-message',
-      summary: 'Send a text message',
-      tags: ['Messages'],
-      auth: 'token',
-      connected: true,
-      recipients: true,
-      schema: {
-        params: SessionParams,
-        body: Type.Object({
-          ...recipientFields,
-          message: Type.String({ maxLength: 65_536, description: 'The text' }),
-          options: Type.Optional(
-            Type.Object(
-              {},
-              { additionalProperties: true, description: 'sendText options: quotedMsg, mentionedList, …' },
-            ),
-          ),
-        }),
-        responses: { 201: { description: 'One result (the sent Message) per recipient' } },
-      },
-      handler: async ({ session, recipients, body }) => {
-        const sendText = session.engine('sendText');
-        const results = await sendToEach(recipients, (to) => sendText(to, body.message, body.options ?? {}));
-        api.emit(session.name, 'message-sent', { route: 'send-message', results });
-        return sent(results);
-      },
-    });
+    const limits = api.config;
+    const context = {
+      api,
+      media: new MediaInput(limits, api.fetch),
+      rules: mediaRules(limits),
+      base64JsonLimit: `${Math.ceil((Math.max(limits.maxDocumentBytes, limits.maxMediaBytes) * 4) / 3) + MB}b`,
+    };
+    registerSendRoutes(context);
+    registerMediaRoutes(context);
+    registerManageRoutes(context);
+    registerStatusRoutes(context);
   },
 });

@@ -52,3 +52,22 @@ export async function sendToEach<T>(
 export function sent(results: unknown[]) {
   return { status: 201, body: { status: 'success', response: results, mapper: 'return' } };
 }
+
+/** wppconnect-server's generic success: `{status:'success', response}` (200 unless said). */
+export function success(response: unknown, status = 200) {
+  return { status, body: { status: 'success', response } };
+}
+
+/**
+ * Runs an engine call the way wppconnect-server's device controllers answer failures:
+ * `500 {status:'error', message, error}`. Answers the core already shaped (404 not connected, 501
+ * unsupported, validation) pass through unchanged.
+ */
+export async function orFail<T>(message: string, work: () => Promise<T>, status = 500): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(status, { status: 'error', message, error: errorMessage(error) });
+  }
+}

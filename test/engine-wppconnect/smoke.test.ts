@@ -19,6 +19,7 @@ async function twoFailedStarts(
   session: string,
   limitMs: number,
   expected: RegExp,
+  duringStart?: () => Promise<void>,
 ): Promise<void> {
   const sessionDir = path.join(d.dataDir, 'sessions', session);
   for (const round of [1, 2]) {
@@ -26,6 +27,7 @@ async function twoFailedStarts(
     const res = await d.api(session, 'POST', 'start-session', {});
     t.is(res.status, 200, `round ${round}: start-session answers at once`);
     t.true(Date.now() - started < 2_000, 'the request does not wait for the browser');
+    if (round === 1) await duringStart?.();
     const closed = await waitFor(async () => {
       const { body } = await d.api(session, 'GET', 'status-session');
       return body.status === 'CLOSED' ? (body as { reason: string }) : undefined;
@@ -79,11 +81,20 @@ smoke('a page that loads but never becomes WhatsApp is stopped by the start time
     },
   });
   t.teardown(() => d.close());
+  const rssWhileStarting = async () => {
+    const rss = await waitFor(async () => {
+      const text = await (await fetch(`${d.url}/metrics`)).text();
+      const value = Number(/^wppd_engine_browser_rss_bytes\{session="hung"\} (\d+)/m.exec(text)?.[1] ?? 0);
+      return value > 20 * 1024 * 1024 ? value : undefined; // the Chromium tree, not just its launcher
+    }, 4_000);
+    t.log(`browser tree RSS while starting: ${Math.round(rss / 1024 / 1024)} MiB`);
+  };
   await twoFailedStarts(
     t,
     d,
     'hung',
     4_000,
     /start timed out: no QR code, pairing code or login within 4000 ms/,
+    rssWhileStarting,
   );
 });

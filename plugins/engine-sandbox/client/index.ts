@@ -5,8 +5,10 @@ import { contactMethods } from './contacts.ts';
 import type { SandboxContext } from './context.ts';
 import { groupMethods } from './groups.ts';
 import { labelMethods } from './labels.ts';
+import { mediaMethods } from './media.ts';
 import { messageMethods } from './messages.ts';
 import { newsletterMethods } from './newsletter.ts';
+import { statusMethods } from './status.ts';
 
 /**
  * The sandbox's implementation of the engine port, one module per area (messages, chats, contacts,
@@ -15,6 +17,8 @@ import { newsletterMethods } from './newsletter.ts';
 export function createSandboxClient(context: SandboxContext): EngineClient {
   return {
     ...messageMethods(context),
+    ...mediaMethods(context),
+    ...statusMethods(context),
     ...contactMethods(context),
     ...groupMethods(context),
     ...communityMethods(context),
