@@ -6,6 +6,7 @@ export const builtinPlugins: Record<string, () => Promise<unknown>> = {
   'engine-sandbox': () => import('./engine-sandbox/index.ts'),
   'engine-wppconnect': () => import('./engine-wppconnect/index.ts'),
   messages: () => import('./messages/index.ts'),
+  chat: () => import('./chat/index.ts'),
   groups: () => import('./groups/index.ts'),
   catalog: () => import('./catalog/index.ts'),
   labels: () => import('./labels/index.ts'),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { definePlugin, httpError, openSqlite, Type } from '../../core/index.ts';
 import { SandboxEngine } from './adapter.ts';
+import { ringIncomingCall } from './client/device.ts';
 import { existsOnNetwork, SandboxNetwork, userOf } from './network.ts';
 
 interface SandboxConfig {
@@ -127,6 +128,32 @@ export default definePlugin<SandboxConfig>({
         return {
           body: { status: 'success', response: { messageId: body.messageId, selectedOptions: indexes } },
         };
+      },
+    });
+
+    api.route({
+      method: 'POST',
+      path: '/api/:session/sandbox/incoming-call',
+      summary: 'Sandbox: the session receives a call from a number',
+      description: 'The session gets the `incomingcall` event; reject-call with the returned id rejects it.',
+      tags: ['Sandbox'],
+      auth: 'token',
+      connected: true,
+      schema: {
+        params: SessionParams,
+        body: Type.Object({
+          from: Type.String({ minLength: 1, maxLength: 64, description: 'Caller number' }),
+          isVideo: Type.Optional(Type.Boolean({ default: false })),
+        }),
+      },
+      handler: ({ session, body }) => {
+        const phone = network.phone(session.name);
+        if (!phone) throw httpError(409, 'The sandbox phone of this session is not running');
+        const fromNumber = userOf(body.from);
+        if (!existsOnNetwork(fromNumber))
+          throw httpError(400, `The number ${fromNumber} does not exist on the network`);
+        const call = ringIncomingCall(network, phone, fromNumber, body.isVideo ?? false);
+        return { status: 201, body: { status: 'success', response: call } };
       },
     });
 

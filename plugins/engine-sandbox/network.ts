@@ -4,6 +4,7 @@ import type { EngineCallbacks, EngineEvents, SqliteDatabase } from '../../core/i
 import { GroupDirectory } from './client/groups.ts';
 import { ownedNewsletter } from './client/newsletter.ts';
 import {
+  BLOCKED_CONTACT_KIND,
   type MessageInit,
   makeContact,
   makeMessage,
@@ -262,6 +263,13 @@ export class SandboxNetwork {
     return this.db.transaction(work)();
   }
 
+  /** Whether `owner` blocked this sender (block-contact): a blocked contact's messages are not delivered. */
+  hasBlocked(owner: SandboxPhone, senderId: string): boolean {
+    return (
+      this.getEntity(owner.session, BLOCKED_CONTACT_KIND, `${this.numberOf(senderId)}@c.us`) !== undefined
+    );
+  }
+
   /** Raise an engine event on a phone if its session is running (and drop it otherwise). */
   emit<K extends keyof EngineEvents>(phone: SandboxPhone, name: K, payload: EngineEvents[K]): void {
     phone.callbacks?.event(name, payload);
@@ -312,7 +320,7 @@ export class SandboxNetwork {
     }
     const recipient =
       to.endsWith('@c.us') || to.endsWith('@lid') ? this.byNumber.get(this.numberOf(to)) : undefined;
-    if (recipient && recipient !== from) {
+    if (recipient && recipient !== from && !this.hasBlocked(recipient, from.wid)) {
       this.deliverCopy(recipient, from, own, keyId, content);
       if (recipient.callbacks) {
         own.ack = 2;
@@ -421,6 +429,7 @@ export class SandboxNetwork {
       ack: 2,
       t: Math.floor(Date.now() / 1000),
     });
+    if (this.hasBlocked(recipient, fromWid)) return message;
     this.saveMessage(recipient.session, message);
     this.emit(recipient, 'onmessage', message);
     this.emit(recipient, 'onanymessage', message);

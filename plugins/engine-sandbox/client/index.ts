@@ -1,13 +1,17 @@
 import type { EngineClient } from '../../../core/index.ts';
 import { catalogMethods } from './catalog.ts';
+import { chatMethods } from './chats.ts';
 import { communityMethods } from './communities.ts';
 import { contactMethods } from './contacts.ts';
 import type { SandboxContext } from './context.ts';
+import { deviceMethods } from './device.ts';
 import { groupMethods } from './groups.ts';
 import { labelMethods } from './labels.ts';
 import { mediaMethods } from './media.ts';
 import { messageMethods } from './messages.ts';
 import { newsletterMethods } from './newsletter.ts';
+import { presenceMethods } from './presence.ts';
+import { profileMethods } from './profile.ts';
 import { statusMethods } from './status.ts';
 
 /**
@@ -25,6 +29,11 @@ export function createSandboxClient(context: SandboxContext): EngineClient {
     ...catalogMethods(context),
     ...labelMethods(context),
     ...newsletterMethods(context),
+    // After groupMethods: chats' getChatById answers for every chat, groups included.
+    ...chatMethods(context),
+    ...presenceMethods(context),
+    ...profileMethods(context),
+    ...deviceMethods(context),
     async getWid() {
       return context.phone.wid;
     },
