@@ -102,3 +102,21 @@ test('/metrics exports the engine gauges when wppconnect is the engine', async (
   ])
     t.true(text.includes(`# HELP ${name}`), name);
 });
+
+test('no usable browser: the session ends CLOSED naming WPPD_CHROMIUM_PATH, and the daemon stays up', async (t) => {
+  const d = await startDaemon({
+    config: {
+      engine: 'wppconnect',
+      plugins: { 'engine-wppconnect': { chromiumPath: '/nonexistent/chromium' } },
+    },
+  });
+  t.teardown(() => d.close());
+  const started = await d.api('nob', 'POST', 'start-session', {});
+  t.is(started.status, 200);
+  const body = await waitFor(async () => {
+    const status = (await d.api('nob', 'GET', 'status-session')).body;
+    return status.status === 'CLOSED' ? status : undefined;
+  });
+  t.regex(body.reason, /WPPD_CHROMIUM_PATH is set to \/nonexistent\/chromium/);
+  t.is((await fetch(`${d.url}/healthz`)).status, 200);
+});
