@@ -137,7 +137,13 @@ export default definePlugin({
       summary: 'Groups the session shares with a contact',
       tags: ['Group'],
       schema: {
-        params: Type.Object({ session: Type.String(), wid: Type.String({ minLength: 1, maxLength: 100 }) }),
+        params: Type.Object({
+          session: Type.String(),
+          wid: Type.String({
+            pattern: '^[0-9+() -]{5,30}(@(c\\.us|lid))?$',
+            description: 'number or <number>@c.us',
+          }),
+        }),
         responses: { 200: { description: 'RAW: Wid[]' } },
       },
       handler: async ({ session, params }) => {

@@ -86,6 +86,7 @@ test('group-info, members, members-ids, admins and common-groups from a member s
   // someone outside the group cannot read it
   const outsider = await phones(t, ['dave']);
   t.is((await outsider.d.api('dave', 'GET', `group-info/${short}`)).status, 404);
+  t.is((await p.d.api('bob', 'GET', 'common-groups/not-a-number')).status, 400);
   const invalid = await p.d.api('bob', 'GET', 'group-info/%20');
   t.is(invalid.status, 400);
 });
@@ -108,7 +109,9 @@ test('invite link: join-code joins, revoke-link makes the old code stop working,
   t.regex(link.body.response, /^https:\/\/chat\.whatsapp\.com\/[\w-]+$/);
   const code = link.body.response.split('/').pop();
 
-  const info = await p.d.api('carol', 'POST', 'group-info-from-invite-link', { invitecode: link.body.response });
+  const info = await p.d.api('carol', 'POST', 'group-info-from-invite-link', {
+    invitecode: link.body.response,
+  });
   t.is(info.status, 200);
   t.is(info.body.response.id, group);
   t.is(info.body.response.subject, 'Team');
@@ -164,13 +167,19 @@ test('add/remove/promote/demote: envelopes, effects seen by members, events, and
   const carol = `${p.numbers.carol}@c.us`;
 
   // bob is not an admin: WhatsApp refuses
-  const refused = await p.d.api('bob', 'POST', 'add-participant-group', { groupId: group, phone: p.numbers.carol });
+  const refused = await p.d.api('bob', 'POST', 'add-participant-group', {
+    groupId: group,
+    phone: p.numbers.carol,
+  });
   t.is(refused.status, 403);
   t.is(refused.body.status, 'error');
   t.is(refused.body.message, 'Error adding participant(s)');
   t.is(refused.body.error.code, 'group_you_are_not_admin');
 
-  const added = await p.d.api('alice', 'POST', 'add-participant-group', { groupId: group, phone: p.numbers.carol });
+  const added = await p.d.api('alice', 'POST', 'add-participant-group', {
+    groupId: group,
+    phone: p.numbers.carol,
+  });
   t.is(added.status, 201);
   t.is(added.body.response.message, 'Addition to group attempted.');
   t.deepEqual(added.body.response.participants, [carol]);
@@ -190,7 +199,10 @@ test('add/remove/promote/demote: envelopes, effects seen by members, events, and
     who: [carol],
   });
 
-  const promoted = await p.d.api('alice', 'POST', 'promote-participant-group', { groupId: group, phone: p.numbers.bob });
+  const promoted = await p.d.api('alice', 'POST', 'promote-participant-group', {
+    groupId: group,
+    phone: p.numbers.bob,
+  });
   t.is(promoted.status, 201);
   t.deepEqual(promoted.body.response, {
     message: 'Successful promoted participant(s)',
@@ -201,17 +213,24 @@ test('add/remove/promote/demote: envelopes, effects seen by members, events, and
   t.is(admins.body.response[0].length, 2);
   t.truthy(p.events.find((e) => e.session === 'carol' && e.payload?.action === 'promote'));
 
-  const demoted = await p.d.api('alice', 'POST', 'demote-participant-group', { groupId: group, phone: p.numbers.bob });
+  const demoted = await p.d.api('alice', 'POST', 'demote-participant-group', {
+    groupId: group,
+    phone: p.numbers.bob,
+  });
   t.is(demoted.status, 201);
   t.is(demoted.body.response.message, 'Admin of participant(s) revoked successfully');
   t.is((await p.d.api('carol', 'GET', `group-admins/${group}`)).body.response[0].length, 1);
   t.truthy(p.events.find((e) => e.session === 'bob' && e.payload?.action === 'demote'));
   t.is(
-    (await p.d.api('bob', 'POST', 'remove-participant-group', { groupId: group, phone: p.numbers.carol })).status,
+    (await p.d.api('bob', 'POST', 'remove-participant-group', { groupId: group, phone: p.numbers.carol }))
+      .status,
     403,
   );
 
-  const removed = await p.d.api('alice', 'POST', 'remove-participant-group', { groupId: group, phone: p.numbers.carol });
+  const removed = await p.d.api('alice', 'POST', 'remove-participant-group', {
+    groupId: group,
+    phone: p.numbers.carol,
+  });
   t.is(removed.status, 200);
   t.is(removed.body.status, 'success');
   t.is(removed.body.response.message, 'Participant(s) removed successfully');
@@ -227,7 +246,10 @@ test('add/remove/promote/demote: envelopes, effects seen by members, events, and
   const noGroup = await p.d.api('alice', 'POST', 'add-participant-group', { phone: p.numbers.carol });
   t.is(noGroup.status, 400);
   t.regex(noGroup.body.message, /groupId/);
-  const ghost = await p.d.api('alice', 'POST', 'add-participant-group', { groupId: group, phone: '5511912340000' });
+  const ghost = await p.d.api('alice', 'POST', 'add-participant-group', {
+    groupId: group,
+    phone: '5511912340000',
+  });
   t.is(ghost.status, 400);
   t.is(ghost.body.message, 'O número 5511912340000 não existe.');
   const unknownGroup = await p.d.api('alice', 'POST', 'promote-participant-group', {
@@ -266,7 +288,10 @@ test('subject, description, property, messages-admins-only, privacy: effects and
   const subject = await p.d.api('alice', 'POST', 'group-subject', { groupId: group, title: 'Renamed' });
   t.is(subject.status, 200);
   t.like(subject.body, { status: 'success', response: true });
-  const description = await p.d.api('bob', 'POST', 'group-description', { groupId: group, description: 'About us' });
+  const description = await p.d.api('bob', 'POST', 'group-description', {
+    groupId: group,
+    description: 'About us',
+  });
   t.is(description.status, 200); // anyone may edit while the group is not restricted
   let info = (await p.d.api('bob', 'GET', `group-info/${group}`)).body.response;
   t.is(info.subject, 'Renamed');
@@ -275,10 +300,17 @@ test('subject, description, property, messages-admins-only, privacy: effects and
   t.regex(info.descriptionUpdatedAt, /Z$/);
 
   // only admins change settings
-  const notAdmin = await p.d.api('bob', 'POST', 'group-property', { groupId: group, property: 'restrict', value: true });
+  const notAdmin = await p.d.api('bob', 'POST', 'group-property', {
+    groupId: group,
+    property: 'restrict',
+    value: true,
+  });
   t.is(notAdmin.status, 403);
   t.is(notAdmin.body.message, 'Error on set group property');
-  t.is((await p.d.api('bob', 'POST', 'change-privacy-group', { groupId: group, status: 'true' })).status, 403);
+  t.is(
+    (await p.d.api('bob', 'POST', 'change-privacy-group', { groupId: group, status: 'true' })).status,
+    403,
+  );
   t.is((await p.d.api('bob', 'POST', 'messages-admins-only', { groupId: group, value: true })).status, 403);
 
   const privacy = await p.d.api('alice', 'POST', 'change-privacy-group', { groupId: group, status: 'true' });
@@ -288,7 +320,11 @@ test('subject, description, property, messages-admins-only, privacy: effects and
   t.is(restricted.status, 403);
   t.is(restricted.body.message, 'Error on set group subject');
 
-  const property = await p.d.api('alice', 'POST', 'group-property', { groupId: group, property: 'restrict', value: false });
+  const property = await p.d.api('alice', 'POST', 'group-property', {
+    groupId: group,
+    property: 'restrict',
+    value: false,
+  });
   t.is(property.status, 200);
   t.like(property.body, { status: 'success', response: true });
   t.is((await p.d.api('bob', 'POST', 'group-subject', { groupId: group, title: 'Ours' })).status, 200);
@@ -298,7 +334,11 @@ test('subject, description, property, messages-admins-only, privacy: effects and
   // messages-admins-only: bob can no longer post, alice still can
   const adminsOnly = await p.d.api('alice', 'POST', 'messages-admins-only', { groupId: group, value: true });
   t.like(adminsOnly.body, { status: 'success', response: true });
-  const blocked = await p.d.api('bob', 'POST', 'send-message', { phone: group, isGroup: true, message: 'hi' });
+  const blocked = await p.d.api('bob', 'POST', 'send-message', {
+    phone: group,
+    isGroup: true,
+    message: 'hi',
+  });
   t.true(blocked.status >= 400 && blocked.status < 600);
   t.is(p.network.chatMessages('alice', group).length, 0);
   const chats = (await p.d.api('bob', 'GET', 'all-groups')).body.response;
@@ -314,7 +354,11 @@ test('subject, description, property, messages-admins-only, privacy: effects and
 test('group messages reach every participant session with author set', async (t) => {
   const p = await phones(t, ['alice', 'bob', 'carol']);
   const group = await makeGroup(p, 'alice', ['bob', 'carol']);
-  const sent = await p.d.api('bob', 'POST', 'send-message', { phone: group, isGroup: true, message: 'hello all' });
+  const sent = await p.d.api('bob', 'POST', 'send-message', {
+    phone: group,
+    isGroup: true,
+    message: 'hello all',
+  });
   t.is(sent.status, 201);
   t.is(sent.body.response[0].to, group);
   for (const session of ['alice', 'carol']) {
@@ -337,7 +381,11 @@ test('group messages reach every participant session with author set', async (t)
 
   // someone outside the group cannot post into it
   const outsider = await phones(t, ['dave']);
-  const refused = await outsider.d.api('dave', 'POST', 'send-message', { phone: group, isGroup: true, message: 'x' });
+  const refused = await outsider.d.api('dave', 'POST', 'send-message', {
+    phone: group,
+    isGroup: true,
+    message: 'x',
+  });
   t.true(refused.status >= 400);
 });
 

@@ -96,7 +96,7 @@ export function orderOf(message: Message | undefined, msgId: string) {
   if (String(message.type) !== 'order')
     throw new WhatsAppError('msg_not_is_a_order', `Message ${msgId} is not an order`);
   const fields = message as unknown as Record<string, unknown>;
-  const products = (fields.products ?? fields.items ?? []) as Record<string, unknown>[];
+  const products = (fields.products ?? fields.orderItems ?? fields.items ?? []) as Record<string, unknown>[];
   const subtotal =
     (fields.subtotal as number | undefined) ??
     products.reduce((sum, p) => sum + Number(p.price ?? 0) * Number(p.qnt ?? p.quantity ?? 1), 0);

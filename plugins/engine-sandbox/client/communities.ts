@@ -38,6 +38,7 @@ export function communityMethods({ network, phone }: SandboxContext): EngineClie
   const link = (parent: GroupState, groupIds: string[]) => {
     const failedGroups: { error: string; jid: string }[] = [];
     const linkedGroupJids: string[] = [];
+    const announcement = groups.all().find((g) => g.parentGroup === parent.id && g.defaultSubgroup);
     for (const id of groupIds) {
       const group = groups.find(id);
       if (!group || group.isParentGroup) {
@@ -50,12 +51,17 @@ export function communityMethods({ network, phone }: SandboxContext): EngineClie
       }
       group.parentGroup = parent.id;
       groups.save(group);
-      for (const member of group.participants)
+      // Members of a linked group become members of the community and of its announcement group.
+      for (const member of group.participants) {
         if (!groups.participant(parent, member.id))
           parent.participants.push({ id: member.id, isAdmin: false, isSuperAdmin: false });
+        if (announcement && !groups.participant(announcement, member.id))
+          announcement.participants.push({ id: member.id, isAdmin: false, isSuperAdmin: false });
+      }
       linkedGroupJids.push(id);
     }
     groups.save(parent);
+    if (announcement) groups.save(announcement);
     return { failedGroups, linkedGroupJids };
   };
 
