@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { definePlugin } from '../../core/index.ts';
 import type { MessagesConfig } from './context.ts';
 import { registerManageRoutes } from './manage-routes.ts';
 import { MediaInput, mediaRules } from './media.ts';
 import { registerMediaRoutes } from './media-routes.ts';
+import { ReceivedMedia } from './received-media.ts';
 import { registerSendRoutes } from './send-routes.ts';
 import { registerStatusRoutes } from './status-routes.ts';
 
@@ -39,11 +41,18 @@ export default definePlugin<MessagesConfig>({
   },
   register(api) {
     const limits = api.config;
+    const largest = Math.max(limits.maxDocumentBytes, limits.maxMediaBytes);
+    const received = new ReceivedMedia(path.join(api.dataDir, 'media'), largest, api.log);
+    api.on('onmessage', (event) => {
+      const session = api.sessions.get(event.session);
+      if (session) return received.keep(session, event.payload);
+    });
     const context = {
       api,
       media: new MediaInput(limits, api.fetch),
       rules: mediaRules(limits),
-      base64JsonLimit: `${Math.ceil((Math.max(limits.maxDocumentBytes, limits.maxMediaBytes) * 4) / 3) + MB}b`,
+      received,
+      base64JsonLimit: `${Math.ceil((largest * 4) / 3) + MB}b`,
     };
     registerSendRoutes(context);
     registerMediaRoutes(context);

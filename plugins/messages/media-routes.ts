@@ -2,6 +2,7 @@ import type { Message } from '@wppconnect-team/wppconnect';
 import { HttpError, type Session, Type } from '../../core/index.ts';
 import type { MessagesContext } from './context.ts';
 import type { MediaRule } from './media.ts';
+import type { ReceivedMedia } from './received-media.ts';
 import { LibraryOptions, MessageId, Responses, recipientFields, SessionParams, Text } from './schemas.ts';
 import { sendToEach, sent } from './send.ts';
 
@@ -40,7 +41,14 @@ async function mediaMessage(session: Session, id: string): Promise<Message> {
   return message;
 }
 
-async function mediaBody(session: Session, message: Message, failure: (error: unknown) => HttpError) {
+async function mediaBody(
+  session: Session,
+  message: Message,
+  received: ReceivedMedia,
+  failure: (error: unknown) => HttpError,
+) {
+  const kept = await received.read(session.name, message.id);
+  if (kept) return { base64: kept.toString('base64'), mimetype: message.mimetype };
   try {
     const buffer = await session.engine('decryptFile')(message);
     return { base64: Buffer.from(buffer).toString('base64'), mimetype: message.mimetype };
@@ -51,7 +59,7 @@ async function mediaBody(session: Session, message: Message, failure: (error: un
 }
 
 /** Media sends (images, files, stickers, voice) and media downloads. */
-export function registerMediaRoutes({ api, media, rules, base64JsonLimit }: MessagesContext): void {
+export function registerMediaRoutes({ api, media, rules, received, base64JsonLimit }: MessagesContext): void {
   const fileRoute = (path: string, summary: string, rule: MediaRule, upload: boolean) =>
     api.route({
       ...common,
@@ -191,6 +199,7 @@ export function registerMediaRoutes({ api, media, rules, base64JsonLimit }: Mess
       const body = await mediaBody(
         session,
         message,
+        received,
         (error) =>
           new HttpError(500, {
             status: 'error',
@@ -225,6 +234,7 @@ export function registerMediaRoutes({ api, media, rules, base64JsonLimit }: Mess
       const media = await mediaBody(
         session,
         message,
+        received,
         (error) =>
           new HttpError(400, {
             status: 'error',

@@ -14,6 +14,7 @@ import {
   pair,
   tempUploads,
   upload,
+  waitFor,
 } from './helpers.ts';
 
 const ALLOW_PRIVATE = { env: { WPPD_FETCH_ALLOW_PRIVATE: 'true' } };
@@ -323,4 +324,25 @@ test('a video story goes to the other phones with its bytes (send-video-storie)'
   const wrong = await p.d.api('alice', 'POST', 'send-video-storie', { base64: PNG.toString('base64') });
   t.is(wrong.status, 415);
   t.deepEqual(tempUploads(p.d), []);
+});
+
+test('received media is kept in the data dir (owner-only) and still served when the network copy is gone', async (t) => {
+  const p = await pair(t);
+  await p.d.api('alice', 'POST', 'send-image', { phone: p.bob, base64: PNG.toString('base64') });
+  const message = await lastIn(p, 'bob', `${p.alice}@c.us`);
+  const root = path.join(p.d.dataDir, 'plugins', 'messages', 'media');
+  const kept = await waitFor(async () => {
+    if (!fs.existsSync(root)) return undefined;
+    const files = fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    return files.length ? files : undefined;
+  });
+  t.is(kept.length, 1, 'only the recipient keeps it');
+  const file = path.join(kept[0]!.parentPath, kept[0]!.name);
+  t.true(fs.readFileSync(file).equals(PNG));
+  t.is(fs.statSync(file).mode & 0o777, 0o600);
+  // WhatsApp's CDN copy expires; the kept bytes still answer.
+  (p.network as any).getMedia = () => undefined;
+  const res = await p.d.api('bob', 'GET', `get-media-by-message/${message.id}`);
+  t.is(res.status, 200);
+  t.is(res.body.base64, PNG.toString('base64'));
 });
