@@ -4,7 +4,10 @@
  * timestamps its arrival. Reports events/s (first inbound request to last webhook) and p50/p99 of
  * the delivery latency (inbound request sent → webhook received).
  *
- *   node --import tsx bench/webhooks.ts [--messages 10000] [--concurrency 32] [--json]
+ *   node --import tsx bench/webhooks.ts [--messages 10000] [--concurrency 32] [--rate N] [--json]
+ *
+ * Without --rate the messages come as fast as the daemon takes them (a burst: latency then measures
+ * the queue); --rate N offers N messages/s, for latency at a load the daemon sustains.
  *
  * bench/run.ts imports `benchWebhooks` and gets the same numbers as an object.
  */
@@ -81,12 +84,16 @@ export interface WebhookBenchOptions {
   messages?: number;
   /** Inbound requests in flight at once. */
   concurrency?: number;
+  /** Offered load in messages/s (default: as fast as the daemon takes them, a burst). */
+  rate?: number;
 }
 
 export interface WebhookBenchResult {
   name: 'webhooks';
   messages: number;
   concurrency: number;
+  /** Offered messages/s, or null for a burst. */
+  rate: number | null;
   seconds: number;
   eventsPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
@@ -140,6 +147,10 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
     const worker = async () => {
       while (next < total) {
         const n = next++;
+        if (options.rate) {
+          const due = started + (n * 1000) / options.rate - performance.now();
+          if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+        }
         if (process.env.BENCH_DEBUG && n % 1000 === 0)
           console.error(
             `${n} sent at ${Math.round(performance.now() - started)} ms, ${latencies.length} delivered`,
@@ -169,6 +180,7 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
       name: 'webhooks',
       messages: total,
       concurrency,
+      rate: options.rate ?? null,
       seconds: Math.round(seconds * 1000) / 1000,
       eventsPerSecond: Math.round(total / seconds),
       latencyMs: {
@@ -196,11 +208,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const result = await benchWebhooks({
     messages: Number(argument('messages') ?? 10_000),
     concurrency: Number(argument('concurrency') ?? 32),
+    rate: argument('rate') ? Number(argument('rate')) : undefined,
   });
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
   else
     console.log(
-      `webhooks: ${result.messages} inbound messages → ${result.eventsPerSecond} events/s over ${result.seconds} s; ` +
+      `webhooks: ${result.messages} inbound messages${result.rate ? ` offered at ${result.rate}/s` : ' (burst)'} → ${result.eventsPerSecond} events/s over ${result.seconds} s; ` +
         `delivery latency p50 ${result.latencyMs.p50} ms, p90 ${result.latencyMs.p90} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`,
     );
 }

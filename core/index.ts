@@ -25,6 +25,15 @@ export type { RouteDefinition, RouteReply, RouteRequest, RouteSchemas, UploadedF
 export type { Logger } from './logger.ts';
 export type { CoreFacts, PluginApi, SessionsView, WppdPlugin } from './plugins/contract.ts';
 export { CORE_API_VERSION } from './plugins/contract.ts';
+export type {
+  Deliverer,
+  DeliveryOutcome,
+  DeliveryRecord,
+  DeliveryStatus,
+  EnqueueRequest,
+  ListQuery,
+  OutboxService,
+} from './plugins/outbox.ts';
 export { isValidSessionName } from './sessions/manager.ts';
 export { NOT_CONNECTED_BODY, Session } from './sessions/session.ts';
 export { openSqlite, type SqliteDatabase } from './store/sqlite.ts';

@@ -1,6 +1,28 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Client, type Dispatcher } from 'undici';
-import { errorMessage, type Logger, openSqlite, type SqliteDatabase } from '../../core/index.ts';
+import {
+  type Deliverer,
+  type DeliveryOutcome,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type EnqueueRequest,
+  errorMessage,
+  type ListQuery,
+  type Logger,
+  type OutboxService,
+  openSqlite,
+  type SqliteDatabase,
+} from '../../core/index.ts';
+
+export type {
+  Deliverer,
+  DeliveryOutcome,
+  DeliveryRecord,
+  DeliveryStatus,
+  EnqueueRequest,
+  ListQuery,
+  OutboxService,
+};
 
 /**
  * The durable outbox: every outgoing call (a webhook, or another plugin's HTTP call) is a row in
@@ -9,56 +31,6 @@ import { errorMessage, type Logger, openSqlite, type SqliteDatabase } from '../.
  * exponential backoff and jitter until it succeeds, is refused for good (4xx other than 408/429) or
  * gets older than the give-up age. A restart, even after kill -9, picks up every pending row.
  */
-
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
-
-export interface EnqueueRequest {
-  session: string;
-  /** Who the call is for: 'webhook', 'chatwoot', … A target can have its own deliverer. */
-  target: string;
-  method?: string;
-  url: string;
-  headers?: Record<string, string>;
-  /** A string is sent as-is; anything else as JSON. */
-  body?: unknown;
-  /** A second enqueue with the same key is ignored (returns the first row's id). */
-  dedupeKey?: string;
-  /** Stable id, sent as `webhook-id` (defaults to a new `msg_…`). */
-  id?: string;
-  /** Label shown in the delivery log (the webhook event name). */
-  event?: string;
-  /** Sign with Standard Webhooks headers using this secret (`whsec_…` base64, or raw text). */
-  secret?: string;
-  /** Free-form data for the deliverer (and for after-delivery actions). */
-  meta?: Record<string, unknown>;
-}
-
-export interface DeliveryRecord {
-  seq: number;
-  id: string;
-  session: string;
-  target: string;
-  event: string | null;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastError: string | null;
-  lastStatus: number | null;
-  createdAt: number;
-  nextAt: number;
-  deliveredAt: number | null;
-  meta: Record<string, unknown>;
-}
-
-/** What a delivery attempt came to. `retry: false` gives the row up at once. */
-export type DeliveryOutcome =
-  | { ok: true; status?: number }
-  | { ok: false; retry: boolean; error: string; status?: number; retryAfterMs?: number };
-
-export type Deliverer = (record: DeliveryRecord, signal: AbortSignal) => Promise<DeliveryOutcome>;
 
 export interface OutboxSettings {
   timeoutMs: number;
@@ -82,32 +54,6 @@ interface Lane {
   timer?: NodeJS.Timeout;
   /** Settles once the lane's latest dispatch has handed its request to the connection. */
   lastSent: Promise<void>;
-}
-
-/** The service other plugins resolve as `outbox` (documented in docs/webhooks.md). */
-export interface OutboxService {
-  enqueue(request: EnqueueRequest): { id: string; duplicate: boolean };
-  /** Deliver rows of a target with custom code (e.g. several dependent API calls). */
-  registerDeliverer(target: string, deliverer: Deliverer, options?: { window?: number }): void;
-  /** Rows of one lane of a target in flight at once, still sent in order (default 1). */
-  setWindow(target: string, window: number): void;
-  /** The default HTTP delivery (timeout, signing, status classification), for custom deliverers to reuse. */
-  send(record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome>;
-  /** Called after a row was accepted (2xx or a deliverer's ok). */
-  onDelivered(target: string, callback: (record: DeliveryRecord) => void): void;
-  list(query: ListQuery): DeliveryRecord[];
-  get(session: string, id: string): DeliveryRecord | undefined;
-  redeliver(session: string, id: string): boolean;
-  redeliverFailed(session: string, since: number, target?: string): number;
-}
-
-export interface ListQuery {
-  session: string;
-  status?: DeliveryStatus;
-  target?: string;
-  limit?: number;
-  /** Only rows older than this seq (paging). */
-  beforeSeq?: number;
 }
 
 interface Row {
@@ -534,10 +480,17 @@ export class Outbox implements OutboxService {
     const headers: Record<string, string> = { 'user-agent': 'wppd-webhooks', ...record.headers };
     headers['webhook-id'] = record.id;
     const timeout = AbortSignal.timeout(this.settings.timeoutMs);
+    let url: URL;
     try {
-      const url = new URL(record.url);
+      url = new URL(record.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`unsupported URL ${url.protocol}`);
+        throw new Error(`unsupported protocol ${url.protocol}`);
+    } catch (error) {
+      ordering?.markSent();
+      // A URL that cannot work will not start working: give the row up at once.
+      return { ok: false, retry: false, error: `invalid URL: ${errorMessage(error)}` };
+    }
+    try {
       await ordering?.gate;
       if (secret) {
         const timestamp = Math.floor(Date.now() / 1000);

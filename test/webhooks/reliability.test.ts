@@ -55,7 +55,11 @@ for (const pipelining of [1, 16]) {
     t.is(log.body.response.length, 20);
     t.true(log.body.response.every((r: { status: string }) => r.status === 'delivered'));
     const first = log.body.response.find((r: { id: string }) => r.id === ids[0]);
-    t.is(first.attempts, receiver.requests.filter((r) => r.headers['webhook-id'] === ids[0]).length);
+    // An attempt queued behind a hung request can time out before it reaches the receiver, so the
+    // log may count more attempts than the receiver saw, never fewer.
+    const seen = receiver.requests.filter((r) => r.headers['webhook-id'] === ids[0]).length;
+    if (pipelining === 1) t.is(first.attempts, seen);
+    else t.true(first.attempts >= seen);
   });
 }
 
@@ -191,8 +195,7 @@ test('no secret, no signature headers (but still a webhook-id)', async (t) => {
 
 test('other plugins deliver through the outbox service: custom deliverer, dedupe, retries', async (t) => {
   const { receiver, d } = await setup(t);
-  const outbox =
-    d.daemon.container.resolve<import('../../plugins/webhooks/outbox.ts').OutboxService>('webhooks:outbox');
+  const outbox = d.daemon.container.resolve<import('../../core/index.ts').OutboxService>('webhooks:outbox');
   const first = outbox.enqueue({
     session: 'alice',
     target: 'crm',
