@@ -132,3 +132,32 @@ test('block-contact: a blocked contact’s messages are not delivered until unbl
   t.is((await p.d.api('alice', 'POST', 'block-contact', { phone: '5511912340000' })).status, 400);
   t.is((await p.d.api('alice', 'POST', 'block-contact', {})).status, 400);
 });
+
+test('profile-pic with isGroup shows the group icon another member set; group chats are listed', async (t) => {
+  const p = await pair(t);
+  const created = await p.d.api('alice', 'POST', 'create-group', { name: 'Team', participants: [p.bob] });
+  t.is(created.status, 201);
+  const groupNumber = created.body.response.groupInfo[0].id;
+  t.is((await p.d.api('bob', 'GET', `profile-pic/${groupNumber}?isGroup=true`)).body.response.eurl, '');
+
+  const form = new FormData();
+  form.append('groupId', groupNumber);
+  form.append('file', new Blob([PNG], { type: 'image/png' }), 'pic.png');
+  const icon = await fetch(`${p.d.url}/api/alice/group-pic`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await p.d.token('alice')}` },
+    body: form,
+  });
+  t.is(icon.status, 201);
+  const picture = await p.d.api('bob', 'GET', `profile-pic/${groupNumber}@g.us`);
+  t.is(picture.status, 200);
+  t.truthy(picture.body.response.eurl);
+  t.truthy(picture.body.response.tag);
+
+  const groups = await p.d.api('bob', 'POST', 'list-chats', { onlyGroups: true });
+  t.deepEqual(
+    groups.body.map((c: any) => c.id._serialized),
+    [`${groupNumber}@g.us`],
+  );
+  t.is(groups.body[0].name, 'Team');
+});

@@ -3,6 +3,7 @@ import type { EngineClient } from '../../../core/index.ts';
 import { BLOCKED_CONTACT_KIND, makeContact, WhatsAppError, wid } from '../model.ts';
 import { lidFor, type SandboxNetwork, type SandboxPhone } from '../network.ts';
 import type { SandboxContext } from './context.ts';
+import { GroupDirectory } from './groups.ts';
 
 /** What everyone's "about" says until they change it. */
 export const DEFAULT_ABOUT = 'Hey there! I am using WhatsApp.';
@@ -136,7 +137,12 @@ export function contactMethods({ network, phone }: SandboxContext): EngineClient
       };
     },
     async getProfilePicFromServer(chatId) {
-      const id = chatId.endsWith('@g.us') ? chatId : existingUser(chatId);
+      if (chatId.endsWith('@g.us')) {
+        // A group's icon lives on the group (group-pic, client/groups.ts).
+        const icon = new GroupDirectory(network).find(chatId)?.picture;
+        return pictureThumb(chatId, icon && { dataUrl: icon.eurl, tag: icon.tag });
+      }
+      const id = existingUser(chatId);
       return pictureThumb(id, network.getEntity<ProfilePicture>('', PROFILE_PICTURE_KIND, id));
     },
     async getStatus(contactId) {

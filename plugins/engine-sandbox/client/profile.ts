@@ -5,7 +5,6 @@ import type { EngineClient } from '../../../core/index.ts';
 import { WhatsAppError } from '../model.ts';
 import { ABOUT_KIND, PROFILE_PICTURE_KIND, type ProfilePicture } from './contacts.ts';
 import type { SandboxContext } from './context.ts';
-import { GroupDirectory } from './groups.ts';
 
 const PICTURE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
@@ -20,8 +19,9 @@ async function bytesOf(pathOrBase64: string): Promise<Buffer> {
 export function profileMethods({ network, phone }: SandboxContext): EngineClient {
   return {
     async setProfilePic(pathOrBase64, to) {
-      // Another id than one's own is a group icon, which only its admins may change.
-      if (to && to !== phone.wid) new GroupDirectory(network).adminOf(phone, to);
+      // Another id than one's own would be a group icon: that is setGroupIcon's (client/groups.ts).
+      if (to && to !== phone.wid)
+        throw new WhatsAppError('invalid_wid', 'Use setGroupIcon to change a group picture');
       const bytes = await bytesOf(pathOrBase64);
       const type = await fileTypeFromBuffer(bytes);
       if (!type || !PICTURE_TYPES.has(type.mime))
