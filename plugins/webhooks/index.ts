@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Counter, Gauge } from 'prom-client';
 import { definePlugin, errorMessage, type PluginApi, type WppdEvent } from '../../core/index.ts';
 import {
   hasMedia,
@@ -155,6 +156,23 @@ export default definePlugin<WebhooksConfig>({
       },
       api.log,
     );
+    const attempts = new Counter({
+      name: 'wppd_outbox_attempts_total',
+      help: 'Outbox delivery attempts (webhooks and other plugins) by target and outcome',
+      labelNames: ['target', 'outcome'],
+      registers: [api.metrics],
+    });
+    box.onAttempt = (target, outcome) => attempts.inc({ target, outcome });
+    new Gauge({
+      name: 'wppd_outbox_pending',
+      help: 'Deliveries waiting in the outbox, by target',
+      labelNames: ['target'],
+      registers: [api.metrics],
+      collect() {
+        this.reset();
+        for (const { target, n } of box.pendingByTarget()) this.set({ target }, n);
+      },
+    });
     const links = new MediaLinks(path.join(api.dataDir, 'media-link.key'));
     state.set(api, { outbox: box, links });
     const known = new Map<string, SessionTarget>();

@@ -141,6 +141,8 @@ export class Outbox implements OutboxService {
   private readonly controllers = new Set<AbortController>();
   private readonly inFlight = new Set<Promise<void>>();
   private pruneTimer: NodeJS.Timeout | undefined;
+  /** Called after every attempt (metrics). */
+  onAttempt: (target: string, outcome: 'delivered' | 'retry' | 'failed') => void = () => undefined;
   private stopped = false;
   private statements!: ReturnType<Outbox['prepare']>;
 
@@ -293,7 +295,15 @@ export class Outbox implements OutboxService {
     return rows.length;
   }
 
-  /** Pending rows per lane (tests and metrics). */
+  /** Pending rows per target (metrics). */
+  pendingByTarget(): { target: string; n: number }[] {
+    if (!this.db) return [];
+    return this.db
+      .prepare(`SELECT target, COUNT(*) AS n FROM deliveries WHERE status = 'pending' GROUP BY target`)
+      .all() as { target: string; n: number }[];
+  }
+
+  /** Pending rows (tests and logs). */
   pendingCount(): number {
     if (!this.db) return 0;
     return (
@@ -421,6 +431,7 @@ export class Outbox implements OutboxService {
     const now = Date.now();
     if (outcome.ok) {
       this.statements.succeed.run(outcome.status ?? null, now, row.seq);
+      this.onAttempt(row.target, 'delivered');
       for (const callback of this.delivered.get(row.target) ?? []) {
         try {
           callback({ ...record, status: 'delivered', attempts: record.attempts + 1, deliveredAt: now });
@@ -434,6 +445,7 @@ export class Outbox implements OutboxService {
     const delay = Math.max(backoffMs(attempts, this.settings), outcome.retryAfterMs ?? 0);
     const tooOld = now + delay - row.enqueued_at > this.settings.giveUpAfterMs;
     const giveUp = !outcome.retry || tooOld;
+    this.onAttempt(row.target, giveUp ? 'failed' : 'retry');
     this.statements.fail.run(
       giveUp ? 'failed' : 'pending',
       outcome.status ?? null,

@@ -93,6 +93,9 @@ test('a 4xx (other than 408/429) is not retried; 429 and 408 are', async (t) => 
   t.is(receiver.requests.filter((r) => r.body.id === 'call-0').length, 1);
   t.is(receiver.requests.filter((r) => r.body.id === 'call-1').length, 2);
   t.is(receiver.requests.filter((r) => r.body.id === 'call-2').length, 2);
+  const metrics = await (await fetch(`${d.url}/metrics`)).text();
+  t.regex(metrics, /wppd_outbox_attempts_total\{target="webhook",outcome="failed"\} 1\b/);
+  t.regex(metrics, /wppd_outbox_attempts_total\{target="webhook",outcome="retry"\} 2\b/);
   const failed = await d.api('alice', 'GET', 'webhooks/deliveries?status=failed');
   t.is(failed.body.response.length, 1);
   t.like(failed.body.response[0], {
