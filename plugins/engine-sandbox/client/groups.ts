@@ -271,12 +271,6 @@ export function groupMethods({ network, phone }: SandboxContext): EngineClient {
       return [];
     },
 
-    async getChatById(contactId) {
-      const id = typeof contactId === 'string' ? contactId : contactId._serialized;
-      if (!id.endsWith('@g.us')) throw new WhatsAppError('chat_not_found', `Chat ${id} not found`);
-      return groups.chat(groups.memberOf(phone, id));
-    },
-
     async getGroupMembers(groupId) {
       return groups.memberOf(phone, groupId).participants.map((p) => {
         const member = network.phoneByNumber(network.numberOf(p.id));
