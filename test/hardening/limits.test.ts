@@ -28,13 +28,13 @@ test('bodies over the configured limits answer 413 JSON, per kind (JSON, form, u
     body: `webhook=${big}`,
   });
   t.is(form.status, 413);
-  t.is((await form.json()).status, 'error');
+  t.is(((await form.json()) as { status: string }).status, 'error');
 
   const upload = new FormData();
   upload.append('file', new Blob([Buffer.alloc(4096)]), 'backup.zip');
   const multipart = await fetch(`${d.url}/api/${SECRET}/restore-sessions`, { method: 'POST', body: upload });
   t.is(multipart.status, 413);
-  t.is((await multipart.json()).status, 'error');
+  t.is(((await multipart.json()) as { status: string }).status, 'error');
 
   // Under the limit, the same route works.
   const small = await fetch(`${d.url}/api/alice/start-session`, {

@@ -49,7 +49,7 @@ test('the secret key, session tokens and Chatwoot tokens never reach logs, /metr
   const metrics = (await call('/metrics')).text;
   const plugins = (await call(`/api/${SECRET}/plugins`)).text;
   // Error answers to someone who did not send the secret: the wrong-token and wrong-key ones.
-  for (const { text } of [errors[3], errors[4]]) if (text) bodies.push(text);
+  for (const answer of [errors[3], errors[4]]) if (answer?.text) bodies.push(answer.text);
 
   const logs = d.logText();
   t.true(logs.length > 0);
