@@ -13,4 +13,5 @@ export const builtinPlugins: Record<string, () => Promise<unknown>> = {
   newsletter: () => import('./newsletter/index.ts'),
   webhooks: () => import('./webhooks/index.ts'),
   socketio: () => import('./socketio/index.ts'),
+  dashboard: () => import('./dashboard/index.ts'),
 };

@@ -1,0 +1,98 @@
+import http from 'node:http';
+import { HttpError, httpError } from '../../core/index.ts';
+
+/** The header that carries the secret key: never the URL, which lands in logs and browser history. */
+export const SECRET_KEY_HEADER = 'x-wppd-secret-key';
+
+/**
+ * Wrong secret keys a client may try before it must wait: `burst` at once, then one every
+ * `refillMs`. The core limits its own secret-key routes; these header routes need their own.
+ */
+const WRONG_KEY_BURST = 10;
+const WRONG_KEY_REFILL_MS = 6_000;
+const MAX_CLIENTS = 10_000;
+
+/** Checks the secret-key header of admin requests, and slows down guessing. */
+export class SecretKeyGate {
+  private readonly wrongKeys = new Map<string, { left: number; at: number }>();
+
+  constructor(private readonly isSecretKey: (value: string) => boolean) {}
+
+  /** Returns the secret key when the header holds it; 401 when not, 429 after too many wrong keys. */
+  check(ip: string, header: string | undefined): string {
+    const bucket = this.refilled(ip);
+    if (bucket.left < 1) {
+      const wait = Math.ceil(((1 - bucket.left) * WRONG_KEY_REFILL_MS) / 1000);
+      throw new HttpError(
+        429,
+        { status: 'error', message: 'Too many wrong secret keys; try again later' },
+        { 'retry-after': String(Math.max(1, wait)) },
+      );
+    }
+    if (header && this.isSecretKey(header)) return header;
+    bucket.left -= 1;
+    throw httpError(401, `Send the secret key in the ${SECRET_KEY_HEADER} header`);
+  }
+
+  private refilled(ip: string): { left: number; at: number } {
+    const now = Date.now();
+    let bucket = this.wrongKeys.get(ip);
+    if (bucket) {
+      bucket.left = Math.min(WRONG_KEY_BURST, bucket.left + (now - bucket.at) / WRONG_KEY_REFILL_MS);
+      bucket.at = now;
+      this.wrongKeys.delete(ip);
+    } else {
+      bucket = { left: WRONG_KEY_BURST, at: now };
+    }
+    // Most recently seen last, so the oldest client is forgotten first when the map is full.
+    this.wrongKeys.set(ip, bucket);
+    if (this.wrongKeys.size > MAX_CLIENTS)
+      this.wrongKeys.delete(this.wrongKeys.keys().next().value as string);
+    return bucket;
+  }
+}
+
+/**
+ * Calls one of the daemon's own public routes over loopback. Used for the secret-key routes the
+ * plugin API offers no other way to reach (clear-session-data): the key travels in that route's path
+ * only on this hop inside the host, never from the browser.
+ */
+export function callOwnRoute(
+  server: http.Server | undefined,
+  method: 'GET' | 'POST',
+  routePath: string,
+): Promise<{ status: number; body: unknown }> {
+  const address = server?.address();
+  if (!server || !address) return Promise.reject(httpError(503, 'The daemon is not listening yet'));
+  const target =
+    typeof address === 'string'
+      ? { socketPath: address }
+      : {
+          host:
+            address.address === '::' ? '::1' : address.address === '0.0.0.0' ? '127.0.0.1' : address.address,
+          port: address.port,
+        };
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { ...target, method, path: routePath, headers: { accept: 'application/json' }, timeout: 60_000 },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {}
+          resolve({ status: response.statusCode ?? 502, body });
+        });
+        response.on('error', (error) =>
+          reject(httpError(502, `The daemon's answer broke off: ${error.message}`)),
+        );
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', (error) => reject(httpError(502, `The daemon did not answer: ${error.message}`)));
+    request.end();
+  });
+}
