@@ -179,7 +179,10 @@ export default definePlugin({
         const participants = await resolveRecipients(session, { phone: body.participants });
         if (!participants.length) throw httpError(400, 'participants names no number');
         const groupInfo: { name: string; id: string; participants: unknown }[] = [];
-        for (const name of Array.isArray(body.name) ? body.name : [body.name]) {
+        // wppconnect-server's groupNameToArray: a `,`/`;` list of names makes one group per name.
+        const names = (Array.isArray(body.name) ? body.name : body.name.split(/\s*[,;]\s*/)).filter(Boolean);
+        if (!names.length) throw httpError(400, 'name names no group');
+        for (const name of names) {
           const created = await attempt('Error creating group(s)', () =>
             session.engine('createGroup')(name, participants),
           );

@@ -14,13 +14,29 @@ test('create-group: envelope, and the group is seen by a member session', async 
   t.deepEqual(Object.keys(info.participants), [`${p.numbers.bob}@c.us`]);
   t.is(info.participants[`${p.numbers.bob}@c.us`].code, 200);
 
+  // a `,` list of names makes one group per name, as wppconnect-server does
+  const two = await p.d.api('alice', 'POST', 'create-group', {
+    name: 'One, Two',
+    participants: p.numbers.bob,
+  });
+  t.is(two.status, 201);
+  t.deepEqual(
+    two.body.response.groupInfo.map((g: any) => g.name),
+    ['One', 'Two'],
+  );
+
   const groups = await p.d.api('bob', 'GET', 'all-groups');
   t.is(groups.status, 200);
   t.is(groups.body.status, 'success');
   t.deepEqual(
-    groups.body.response.map((c: any) => [c.id._serialized, c.name, c.isGroup]),
-    [[`${info.id}@g.us`, 'Team', true]],
+    groups.body.response.map((c: any) => [c.name, c.isGroup]),
+    [
+      ['Team', true],
+      ['One', true],
+      ['Two', true],
+    ],
   );
+  t.is(groups.body.response[0].id._serialized, `${info.id}@g.us`);
   // bob learns he was added
   const added = await waitFor(async () =>
     p.events.find((e) => e.session === 'bob' && e.name === 'onparticipantschanged'),
@@ -35,6 +51,10 @@ test('create-group: a participant that does not exist is refused and nothing is 
   t.is(res.body.message, 'O número 5511912340000 não existe.');
   t.deepEqual((await p.d.api('alice', 'GET', 'all-groups')).body.response, []);
   const missing = await p.d.api('alice', 'POST', 'create-group', { name: 'X' });
+  t.is(
+    (await p.d.api('alice', 'POST', 'create-group', { name: ' , ', participants: ['5511987650001'] })).status,
+    400,
+  );
   t.is(missing.status, 400);
   t.regex(missing.body.message, /participants/);
 });

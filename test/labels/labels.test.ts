@@ -155,3 +155,22 @@ test('delete-label and delete-all-labels remove labels and unassign chats (onupd
   t.deepEqual(p.network.getEntity('alice', 'chat-labels', `${p.numbers.bob}@c.us`), undefined);
   t.is((await p.d.api('idle', 'PUT', 'delete-all-labels')).status, 404);
 });
+
+test('labels and their chats survive a restart', async (t) => {
+  const p = await phones(t);
+  const vip = await newLabel(p, 'VIP');
+  await p.d.api('alice', 'POST', 'add-or-remove-label', {
+    chatIds: [p.numbers.bob],
+    options: [{ labelId: vip.id, type: 'add' }],
+  });
+  await p.d.close();
+  const { startDaemon } = await import('../helpers/daemon.ts');
+  const again = await startDaemon({ dataDir: p.d.dataDir });
+  t.teardown(() => again.close());
+  await again.connect('alice');
+  const labels = await again.api('alice', 'GET', 'get-all-labels');
+  t.deepEqual(
+    labels.body.response.map((l: any) => [l.name, l.count]),
+    [['VIP', 1]],
+  );
+});

@@ -110,3 +110,20 @@ test('delete: only the owner; the channel then takes no posts; mute answers the 
   t.is((await p.d.api('alice', 'DELETE', `newsletter/${idJid}`)).status, 404);
   t.is((await p.d.api('bob', 'POST', 'mute-newsletter/123@newsletter')).status, 404);
 });
+
+test('a newsletter survives a restart and its owner still posts into it', async (t) => {
+  const p = await phones(t, ['alice']);
+  const { idJid } = await create(p);
+  await p.d.close();
+  const { startDaemon } = await import('../helpers/daemon.ts');
+  const again = await startDaemon({ dataDir: p.d.dataDir });
+  t.teardown(() => again.close());
+  await again.connect('alice');
+  const posted = await again.api('alice', 'POST', 'send-message', {
+    phone: idJid,
+    isNewsletter: true,
+    message: 'x',
+  });
+  t.is(posted.status, 201);
+  t.is((await again.api('alice', 'PUT', `newsletter/${idJid}`, { name: 'Renamed' })).status, 201);
+});
