@@ -1,5 +1,5 @@
 import { type PluginApi, Type } from '../../core/index.ts';
-import { attempt, MessageIdSegment, SessionParams, success } from './shared.ts';
+import { attempt, MessageIdSegment, raw, SessionParams, success } from './shared.ts';
 
 /** The limits WhatsApp Web lets a client change (the library's setLimit keys). */
 const LIMIT_KEYS = [
@@ -81,7 +81,7 @@ export function registerDeviceRoutes(api: PluginApi<object>): void {
         status: 'error',
         message: 'Error on get get platform from message',
       });
-      return { body: platform };
+      return raw(platform);
     },
   });
 
@@ -119,7 +119,7 @@ export function registerDeviceRoutes(api: PluginApi<object>): void {
         status: false,
         message: 'Error on take screenshot or not implemented yet',
       });
-      return { body: JSON.stringify(screenshot ?? null), type: 'application/json' };
+      return raw(screenshot);
     },
   });
 
@@ -158,7 +158,7 @@ export function registerDeviceRoutes(api: PluginApi<object>): void {
         status: false,
         message: 'Error on set limit',
       });
-      return { body: JSON.stringify(result), type: 'application/json' };
+      return raw(result);
     },
   });
 }

@@ -71,6 +71,14 @@ export function success(response: unknown, status = 200): RouteReply {
 }
 
 /**
+ * A bare library value as wppconnect-server's `res.json(value)` sends it: JSON even when it is a
+ * string, a number or a boolean (koa would send a string as text/plain).
+ */
+export function raw(value: unknown, status = 200): RouteReply {
+  return { status, body: JSON.stringify(value ?? null), type: 'application/json' };
+}
+
+/**
  * wppconnect-server's info envelope (message-by-id, clear-chat, delete-chat, send-seen):
  * `201 {status:'Success', response:{message, contact, session, data}}`.
  */
