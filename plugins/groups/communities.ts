@@ -3,6 +3,12 @@ import { Type } from '../../core/index.ts';
 import { attempt, SessionParams } from './shared.ts';
 
 const Ids = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200 });
+/** A group/community id: `<id>` gets `@g.us`, as the library wants it. */
+const groupId = (id: string) => (id.includes('@') ? id : `${id}@g.us`);
+/** A participant id: a bare number gets `@c.us`. */
+const userId = (id: string) => (id.includes('@') ? id : `${id.replace(/\D/g, '')}@c.us`);
+const userIds = (ids: string | string[]) => (Array.isArray(ids) ? ids : [ids]).map(userId);
+
 const CommunityId = Type.String({ minLength: 1, maxLength: 100, description: '<id>@g.us of the community' });
 
 /**
@@ -44,42 +50,42 @@ export function communityRoutes(api: PluginApi<object>) {
       groupIds: Type.Optional(Ids),
     }),
     'Error on create community',
-    (s, b) => s.engine('createCommunity')(b.name, b.description ?? '', b.groupIds ?? []),
+    (s, b) => s.engine('createCommunity')(b.name, b.description ?? '', (b.groupIds ?? []).map(groupId)),
   );
   raw(
     'deactivate-community',
     'Deactivate a community (its groups stay, unlinked)',
     Type.Object({ id: CommunityId }),
     'Error on deactivate community',
-    (s, b) => s.engine('deactivateCommunity')(b.id),
+    (s, b) => s.engine('deactivateCommunity')(groupId(b.id)),
   );
   raw(
     'add-community-subgroup',
     'Link groups to a community',
     Type.Object({ id: CommunityId, groupsIds: Ids }),
     'Error on add subgroup',
-    (s, b) => s.engine('addSubgroupsCommunity')(b.id, b.groupsIds),
+    (s, b) => s.engine('addSubgroupsCommunity')(groupId(b.id), b.groupsIds.map(groupId)),
   );
   raw(
     'remove-community-subgroup',
     'Unlink groups from a community',
     Type.Object({ id: CommunityId, groupsIds: Ids }),
     'Error on remove subgroup',
-    (s, b) => s.engine('removeSubgroupsCommunity')(b.id, b.groupsIds),
+    (s, b) => s.engine('removeSubgroupsCommunity')(groupId(b.id), b.groupsIds.map(groupId)),
   );
   raw(
     'promote-community-participant',
     'Make community members admins',
     Type.Object({ id: CommunityId, participantsId: Type.Union([Type.String({ minLength: 1 }), Ids]) }),
     'Error on promote participant of community',
-    (s, b) => s.engine('promoteCommunityParticipant')(b.id, b.participantsId),
+    (s, b) => s.engine('promoteCommunityParticipant')(groupId(b.id), userIds(b.participantsId)),
   );
   raw(
     'demote-community-participant',
     'Revoke community admin rights',
     Type.Object({ id: CommunityId, participantsId: Type.Union([Type.String({ minLength: 1 }), Ids]) }),
     'Error on demote participant of communoty',
-    (s, b) => s.engine('demoteCommunityParticipant')(b.id, b.participantsId),
+    (s, b) => s.engine('demoteCommunityParticipant')(groupId(b.id), userIds(b.participantsId)),
   );
 
   api.route({
@@ -96,7 +102,7 @@ export function communityRoutes(api: PluginApi<object>) {
     handler: async ({ session, params }) => ({
       status: 200,
       body: await attempt('Error on get participant of communoty', () =>
-        session.engine('getCommunityParticipants')(params.id),
+        session.engine('getCommunityParticipants')(groupId(params.id)),
       ),
     }),
   });

@@ -67,9 +67,10 @@ test('add/remove subgroups, promote/demote members and deactivate: admins only, 
   const members = await p.d.api('carol', 'GET', `community-participants/${community}`);
   t.true(members.body.some((m: any) => m.id._serialized === `${p.numbers.carol}@c.us`));
 
+  // bare ids are accepted: <id> for the community, numbers for participants
   const promoted = await p.d.api('alice', 'POST', 'promote-community-participant', {
-    id: community,
-    participantsId: [`${p.numbers.carol}@c.us`],
+    id: community.split('@')[0],
+    participantsId: [p.numbers.carol],
   });
   t.is(promoted.status, 200);
   let carol = (await p.d.api('bob', 'GET', `community-participants/${community}`)).body.find(
