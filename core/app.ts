@@ -11,7 +11,7 @@ import { type LoadConfigOptions, loadConfig } from './config/load.ts';
 import type { CoreConfig } from './config/schema.ts';
 import { errorMessage, HttpError } from './errors.ts';
 import { EventBus } from './events/bus.ts';
-import { secretsEqual, TokenVerifier } from './http/auth.ts';
+import { mintToken, secretsEqual, TokenVerifier } from './http/auth.ts';
 import { buildOpenApi, KNOWN_TAGS, SWAGGER_INIT_JS, swaggerUiHtml } from './http/openapi.ts';
 import { fetchLimited } from './http/outbound.ts';
 import { mountRoute } from './http/pipeline.ts';
@@ -170,10 +170,12 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
           if (!isValidSessionName(name)) throw new Error(`invalid session name: ${JSON.stringify(name)}`);
           store.save(name, sessionConfig, wanted);
         },
+        clear: (name) => sessions.clear(name),
       },
       credentials: {
         verifySessionToken: (session, token) => tokens.verify(session, token),
         isSecretKey: (value) => secretsEqual(value, config.secretKey),
+        mintToken: (session) => mintToken(session, config.secretKey),
       },
       metrics,
       fetch: (url, fetchOptions) =>
@@ -365,6 +367,8 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
       if (ctx.status === 404 && ctx.body === undefined) {
         ctx.status = 404;
         ctx.body = { status: 'error', message: `Not found: ${ctx.method} ${ctx.path}` };
+      } else if (ctx.status === 405 && typeof ctx.body !== 'object') {
+        ctx.body = { status: 'error', message: `Method not allowed: ${ctx.method} ${ctx.path}` };
       }
     } catch (error) {
       if (error instanceof HttpError) {

@@ -43,6 +43,8 @@ export interface SessionsView {
    * Throws on a name that is not a valid session name.
    */
   saveConfig(name: string, config: Record<string, unknown>, options: { wanted: boolean }): void;
+  /** clear-session-data: stop the session if it runs and delete everything stored for it. */
+  clear(name: string): Promise<void>;
 }
 
 export interface CoreFacts {
@@ -58,6 +60,8 @@ export interface CredentialsView {
   verifySessionToken(session: string, token: string): Promise<boolean>;
   /** Constant-time check of the secret key. */
   isSecretKey(value: string): boolean;
+  /** A new token for a session, exactly as generate-token mints it (for admin tools that hold the key). */
+  mintToken(session: string): Promise<string>;
 }
 
 /** Fetch a URL from a request: SSRF-checked, time- and size-bounded (core/http/outbound.ts). */

@@ -172,12 +172,12 @@ export class SessionManager {
     return {
       qr: (urlcode, attempt) => {
         if (!current() || session.status === 'CONNECTED') return;
-        session.urlcode = urlcode;
-        session.qrDataUrl = null;
-        this.setStatus(session, 'QRCODE');
+        // The status turns QRCODE only once the image exists, so whoever sees QRCODE can show the QR.
         void QRCode.toDataURL(urlcode).then((dataUrl) => {
-          if (!current() || session.urlcode !== urlcode) return;
+          if (!current() || session.status === 'CONNECTED' || session.status === 'CLOSED') return;
+          session.urlcode = urlcode;
           session.qrDataUrl = dataUrl;
+          this.setStatus(session, 'QRCODE');
           const qrcode = dataUrl.replace(/^data:image\/png;base64,/, '');
           this.bus.emit(session.name, 'qrcode', { qrcode, urlcode, attempt });
           this.settle(session, { kind: 'qrcode' });

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { HttpError, httpError } from '../../core/index.ts';
 
 /** The header that carries the secret key: never the URL, which lands in logs and browser history. */
@@ -50,49 +49,4 @@ export class SecretKeyGate {
       this.wrongKeys.delete(this.wrongKeys.keys().next().value as string);
     return bucket;
   }
-}
-
-/**
- * Calls one of the daemon's own public routes over loopback. Used for the secret-key routes the
- * plugin API offers no other way to reach (clear-session-data): the key travels in that route's path
- * only on this hop inside the host, never from the browser.
- */
-export function callOwnRoute(
-  server: http.Server | undefined,
-  method: 'GET' | 'POST',
-  routePath: string,
-): Promise<{ status: number; body: unknown }> {
-  const address = server?.address();
-  if (!server || !address) return Promise.reject(httpError(503, 'The daemon is not listening yet'));
-  const target =
-    typeof address === 'string'
-      ? { socketPath: address }
-      : {
-          host:
-            address.address === '::' ? '::1' : address.address === '0.0.0.0' ? '127.0.0.1' : address.address,
-          port: address.port,
-        };
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { ...target, method, path: routePath, headers: { accept: 'application/json' }, timeout: 60_000 },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {}
-          resolve({ status: response.statusCode ?? 502, body });
-        });
-        response.on('error', (error) =>
-          reject(httpError(502, `The daemon's answer broke off: ${error.message}`)),
-        );
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', (error) => reject(httpError(502, `The daemon did not answer: ${error.message}`)));
-    request.end();
-  });
 }

@@ -1,7 +1,5 @@
-import type http from 'node:http';
-import bcrypt from 'bcryptjs';
 import { definePlugin, httpError, isValidSessionName, type SessionsView, Type } from '../../core/index.ts';
-import { callOwnRoute, SECRET_KEY_HEADER, SecretKeyGate } from './admin.ts';
+import { SECRET_KEY_HEADER, SecretKeyGate } from './admin.ts';
 import { ASSET_HEADERS, ASSETS, assetReader } from './assets.ts';
 
 const TAGS = ['Dashboard'];
@@ -49,10 +47,6 @@ export default definePlugin({
   register(api) {
     const read = assetReader();
     const gate = new SecretKeyGate(api.credentials.isSecretKey);
-    let server: http.Server | undefined;
-    api.onServer((created) => {
-      server = created;
-    });
 
     for (const asset of ASSETS) {
       api.route({
@@ -115,11 +109,9 @@ export default definePlugin({
         },
       },
       handler: async ({ ctx, params }) => {
-        const key = gate.check(ctx.ip, ctx.get(SECRET_KEY_HEADER));
+        gate.check(ctx.ip, ctx.get(SECRET_KEY_HEADER));
         const name = checkedName(params.name);
-        // wppconnect-server's token format, the one the core verifies: bcrypt(session + key), URL-safe.
-        const hash = await bcrypt.hash(name + key, 10);
-        const token = hash.replaceAll('/', '_').replaceAll('+', '-');
+        const token = await api.credentials.mintToken(name);
         return { status: 201, body: { status: 'success', session: name, token, full: `${name}:${token}` } };
       },
     });
@@ -136,14 +128,10 @@ export default definePlugin({
         responses: { 200: { description: 'clear-session-data’s answer: {success: true}' } },
       },
       handler: async ({ ctx, params }) => {
-        const key = gate.check(ctx.ip, ctx.get(SECRET_KEY_HEADER));
+        gate.check(ctx.ip, ctx.get(SECRET_KEY_HEADER));
         const name = checkedName(params.name);
-        const answer = await callOwnRoute(
-          server,
-          'POST',
-          `/api/${encodeURIComponent(name)}/${encodeURIComponent(key)}/clear-session-data`,
-        );
-        return { status: answer.status, body: answer.body };
+        await api.sessions.clear(name);
+        return { body: { success: true } };
       },
     });
 
