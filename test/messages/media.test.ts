@@ -100,6 +100,7 @@ test('SSRF: a URL to 127.0.0.1 is refused without WPPD_FETCH_ALLOW_PRIVATE, and 
   });
   t.is(meta.status, 400);
   t.is(p.network.allMessages('alice').length, 0);
+  t.deepEqual(tempUploads(p.d), []);
 });
 
 test('path: traversal and arbitrary server paths are refused; media-folder files are sent', async (t) => {
@@ -119,8 +120,20 @@ test('path: traversal and arbitrary server paths are refused; media-folder files
     t.is(res.status, 400, bad);
     t.is(res.body.status, 'error');
   }
-  const sticker = await p.d.api('alice', 'POST', 'send-sticker', { phone: p.bob, path: '/etc/passwd' });
-  t.is(sticker.status, 400);
+  const sticker = await upload(
+    p.d,
+    'alice',
+    'send-sticker',
+    { phone: p.bob, path: '/etc/passwd' },
+    {
+      bytes: PDF,
+      name: '../../etc/passwd',
+      type: 'image/png',
+    },
+  );
+  t.is(sticker.status, 415, 'the upload is used, its name never becomes a path');
+  t.is((await p.d.api('alice', 'POST', 'send-sticker', { phone: p.bob, path: '/etc/passwd' })).status, 400);
+  t.deepEqual(tempUploads(p.d), []);
   t.is(p.network.allMessages('alice').length, 0);
 
   const ok = await p.d.api('alice', 'POST', 'send-voice', {
@@ -333,7 +346,9 @@ test('received media is kept in the data dir (owner-only) and still served when 
   const root = path.join(p.d.dataDir, 'plugins', 'messages', 'media');
   const kept = await waitFor(async () => {
     if (!fs.existsSync(root)) return undefined;
-    const files = fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    const files = fs
+      .readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((f) => f.isFile() && !f.name.endsWith('.tmp'));
     return files.length ? files : undefined;
   });
   t.is(kept.length, 1, 'only the recipient keeps it');
