@@ -200,7 +200,12 @@ class BcryptWorkers {
     if (ready) return Promise.resolve(ready);
     if (this.spawned < this.size) {
       try {
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: this.bcryptPath } });
+        // execArgv: [] keeps the parent's loaders (tsx) out: the worker is plain CommonJS.
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          execArgv: [],
+          workerData: { bcryptPath: this.bcryptPath },
+        });
         worker.unref();
         this.spawned += 1;
         return Promise.resolve(worker);

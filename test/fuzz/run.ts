@@ -32,6 +32,7 @@ if (unknownCases.length > 0) {
 }
 
 const started = Date.now();
+let targetStarted = Date.now();
 const run = await runFuzz({
   slice: values.slice,
   route: values.route,
@@ -39,8 +40,10 @@ const run = await runFuzz({
   timeoutMs: Number(values.timeout),
   onTarget: (target, outcomes) => {
     const bad = outcomes.filter((o) => isFailure(o.verdict)).length;
+    const ms = Date.now() - targetStarted;
+    targetStarted = Date.now();
     process.stderr.write(
-      `${bad ? '✗' : '✓'} ${target.id} (${outcomes.length} requests${bad ? `, ${bad} failed` : ''})\n`,
+      `${bad ? '✗' : '✓'} ${target.id} (${outcomes.length} requests${bad ? `, ${bad} failed` : ''}, ${ms} ms)\n`,
     );
   },
 });

@@ -61,6 +61,16 @@ test('a token for session A is refused on every route of session B, and nothing 
     t.is(viaPath.status, 401, `${target.id} with bob:<alice's token> in the path`);
     await viaPath.body?.cancel();
   }
+  // Routes that take `<session>:<token>` in a param of their own (Chatwoot's callback).
+  for (const target of (await docOf(d)).filter((t) => t.pathParams.includes('sessionKey'))) {
+    const res = await fetch(`${d.url}${fillPath(target, ctx, { sessionKey: `bob:${aliceToken}` })}`, {
+      method: target.method,
+      headers: { 'content-type': 'application/json' },
+      body: target.method === 'GET' ? undefined : bodyFor(target.body, ctx),
+    });
+    t.is(res.status, 401, `${target.id} with bob:<alice's token>`);
+    await res.body?.cancel();
+  }
   t.is(
     (await d.api('bob', 'GET', 'status-session')).body.status,
     'CONNECTED',
@@ -78,7 +88,10 @@ test('every route is public on purpose, takes a session token, or requires the s
   const before = (await fetch(`${d.url}/api/${SECRET}/show-all-sessions`).then((r) => r.json())) as unknown;
   const ctx = contextFor(d, 'alice', await d.token('alice'), '5511999990001');
   const targets = await docOf(d);
-  const admin = targets.filter((target) => !target.bearer && !(target.id in PUBLIC_ROUTES));
+  // Routes checking `<session>:<token>` themselves (sessionKey) are covered by the cross-session test.
+  const admin = targets.filter(
+    (target) => !target.bearer && !(target.id in PUBLIC_ROUTES) && !target.pathParams.includes('sessionKey'),
+  );
   for (const target of admin) {
     // Wrong keys: one off, short, a prefix, the key with a suffix.
     for (const wrong of [`${SECRET}x`, 'x', SECRET.slice(0, -1), `${SECRET}%00`]) {
