@@ -143,6 +143,7 @@ test('unread-messages lists received messages; reading (sendSeen) gives the send
     ['two'],
   );
   t.is((await p.d.api('bob', 'POST', 'mark-unseen', {})).status, 400);
+  t.is((await p.d.api('idle', 'GET', 'unread-messages')).status, 404);
 });
 
 test('temporary-messages turns disappearing messages on for both sides; new messages carry the timer', async (t) => {

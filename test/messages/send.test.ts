@@ -14,6 +14,9 @@ test('send-message: MSG201 per recipient, delivered, message-sent raised, ack RE
   const sentEvent = await eventOf(p, 'alice', 'message-sent');
   t.is(sentEvent.payload.route, 'send-message');
   await eventOf(p, 'alice', 'onack', (a) => a.ack === 2);
+  const noText = await p.d.api('alice', 'POST', 'send-message', { phone: p.bob });
+  t.is(noText.status, 400);
+  t.regex(noText.body.message, /body\.message is required/);
 });
 
 test('delivery truth: a send the network fails answers 500 with the reason, never 201', async (t) => {
@@ -51,6 +54,7 @@ test('send-reply quotes the message, in the recipient own ids; message-sent rais
     messageId: 'nope',
   });
   t.is(unknown.status, 500);
+  t.is((await p.d.api('alice', 'POST', 'send-reply', { phone: p.bob, message: 'x' })).status, 400);
 });
 
 test('send-status posts to status@broadcast; other phones see the story', async (t) => {
