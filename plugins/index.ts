@@ -13,5 +13,6 @@ export const builtinPlugins: Record<string, () => Promise<unknown>> = {
   newsletter: () => import('./newsletter/index.ts'),
   webhooks: () => import('./webhooks/index.ts'),
   socketio: () => import('./socketio/index.ts'),
+  chatwoot: () => import('./chatwoot/index.ts'),
   dashboard: () => import('./dashboard/index.ts'),
 };

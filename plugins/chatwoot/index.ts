@@ -1,0 +1,374 @@
+import path from 'node:path';
+import {
+  definePlugin,
+  errorMessage,
+  HttpError,
+  httpError,
+  NOT_CONNECTED_BODY,
+  type PluginApi,
+  Type,
+} from '../../core/index.ts';
+import { authorizeCallback, signatureValid, splitSessionKey } from './callback-auth.ts';
+import type { OutboxOutcome, OutboxPort, OutboxRecord } from './outbox-port.ts';
+import { SendTracker } from './send-tracker.ts';
+import {
+  type BridgeSettings,
+  type ChatwootConfig,
+  configSchema,
+  resolveSettings,
+  sessionChatwoot,
+} from './settings.ts';
+import { BridgeStore } from './store.ts';
+import { type ChatwootJob, type DeliveryStatus, ToChatwoot } from './to-chatwoot.ts';
+import { judgeWebhook, type SendJob, statusOfAck, ToWhatsApp } from './to-whatsapp.ts';
+import { idOf, toBridged } from './whatsapp-message.ts';
+
+/** Outbox lanes: Chatwoot API calls, and sends to WhatsApp (separate, so one cannot hold up the other). */
+const TO_CHATWOOT = 'chatwoot';
+const TO_WHATSAPP = 'chatwoot-send';
+
+const RECEIVED = { status: 'success', message: 'Success on  receive chatwoot' } as const;
+
+/** Per daemon (a process may run several in tests): what start() opens and stop() closes. */
+interface Running {
+  store: BridgeStore;
+  outbox: OutboxPort;
+  toChatwoot: ToChatwoot;
+  toWhatsApp: ToWhatsApp;
+  /** Aborted on stop, so no delivery outlives the store. */
+  stopping: AbortController;
+  inFlight: Set<Promise<OutboxOutcome>>;
+}
+
+export default definePlugin<ChatwootConfig>({
+  name: 'chatwoot',
+  version: '1.0.0',
+  core: '^1.0.0',
+  dependencies: ['webhooks'],
+  config: configSchema,
+
+  register(api: PluginApi<ChatwootConfig>) {
+    let running: Running | undefined;
+    const tracker = new SendTracker();
+    /** Last settings seen per session, so events after a logout (config gone) still find their inbox. */
+    const lastSettings = new Map<string, BridgeSettings>();
+    const warned = new Set<string>();
+
+    const settingsOf = (session: string): BridgeSettings | { missing: string } => {
+      const stored = api.sessions.get(session)?.config;
+      if (!stored) return lastSettings.get(session) ?? { missing: 'the session is unknown' };
+      const settings = resolveSettings(session, stored, api.config);
+      if ('missing' in settings) {
+        if (sessionChatwoot(stored) && !warned.has(session)) {
+          warned.add(session);
+          api.log.warn(
+            { session, missing: settings.missing },
+            'chatwoot settings incomplete: the session is not bridged',
+          );
+        }
+        return settings;
+      }
+      lastSettings.set(session, settings);
+      return settings;
+    };
+    /** Settings of a bridged session, for hooks (undefined: not bridged, or not started yet). */
+    const bridged = (session: string) => {
+      if (!running) return undefined;
+      const settings = settingsOf(session);
+      return 'missing' in settings ? undefined : settings;
+    };
+
+    const enqueueChatwoot = (
+      settings: BridgeSettings,
+      job: ChatwootJob,
+      key: string,
+      event: string,
+      where: { method: string; path: string },
+    ) => {
+      if (!running) return;
+      try {
+        running.outbox.enqueue({
+          session: settings.session,
+          target: TO_CHATWOOT,
+          method: where.method,
+          url: `${settings.baseURL}/api/v1/accounts/${settings.accountId}${where.path}`,
+          body: job,
+          dedupeKey: `chatwoot:${settings.scope}:${key}`,
+          event,
+        });
+      } catch (error) {
+        api.log.error(
+          { session: settings.session, event, err: errorMessage(error) },
+          'chatwoot: could not queue',
+        );
+      }
+    };
+
+    const reportStatus = (
+      settings: BridgeSettings,
+      cwId: number,
+      conversationId: number,
+      status: DeliveryStatus,
+      error?: string,
+    ) =>
+      enqueueChatwoot(
+        settings,
+        { kind: 'message-status', cwId, conversationId, status, ...(error ? { error } : {}) },
+        `status:${cwId}:${status}`,
+        `message-status:${status}`,
+        { method: 'PATCH', path: `/conversations/${conversationId}/messages/${cwId}` },
+      );
+
+    /** An ack of a message the bridge sent for Chatwoot: report the new level once. */
+    const onAck = (settings: BridgeSettings, waId: string, ack: number) => {
+      if (!settings.reportStatus || !running) return;
+      const sent = running.store.sentByBridge(settings.scope, waId);
+      const status = statusOfAck(ack);
+      if (!sent || !status || !running.store.raiseStatusLevel(settings.scope, waId, status.level)) return;
+      reportStatus(settings, sent.cwId, sent.conversationId, status.status);
+    };
+
+    const mirror = (session: string, payload: unknown, event: string) => {
+      const settings = bridged(session);
+      if (!settings || !running) return;
+      const message = toBridged(payload as never, settings.groups);
+      if (!message) return;
+      if (message.fromMe && running.store.chatwootIdOf(settings.scope, message.id) !== undefined) return;
+      enqueueChatwoot(settings, { kind: 'message', message }, `wa:${message.id}`, event, {
+        method: 'POST',
+        path: '/conversations',
+      });
+    };
+
+    api.on('onmessage', (event) => mirror(event.session, event.payload, 'onmessage'));
+    api.on('onanymessage', (event) => {
+      if (event.payload.fromMe !== true) return;
+      const settings = bridged(event.session);
+      if (settings?.mirrorFromMe) mirror(event.session, event.payload, 'onselfmessage');
+    });
+    api.on('onack', (event) => {
+      const settings = bridged(event.session);
+      const waId = idOf((event.payload as { id?: unknown }).id);
+      const ack = (event.payload as { ack?: unknown }).ack;
+      if (settings && waId && typeof ack === 'number') onAck(settings, waId, ack);
+    });
+    api.on('qrcode', (event) => {
+      const settings = bridged(event.session);
+      if (!settings?.sendQrCode) return;
+      enqueueChatwoot(
+        settings,
+        { kind: 'qrcode', qrcode: event.payload.qrcode },
+        `qr:${event.payload.urlcode}`,
+        'qrcode',
+        {
+          method: 'POST',
+          path: '/conversations',
+        },
+      );
+    });
+    api.on('status-find', (event) => {
+      const settings = bridged(event.session);
+      if (!settings?.sendStatus) return;
+      enqueueChatwoot(
+        settings,
+        { kind: 'status', status: event.payload.status },
+        `status-find:${event.id}`,
+        'status-find',
+        {
+          method: 'POST',
+          path: '/conversations',
+        },
+      );
+    });
+
+    api.route({
+      method: 'POST',
+      // Not `:session`: the path may carry `<session>:<token>`, and this route checks it itself.
+      path: '/api/:sessionKey/chatwoot',
+      summary: 'Chatwoot webhook: agent messages go out to WhatsApp',
+      description: [
+        "Set as the Chatwoot API inbox's webhook URL: `/api/<session>:<token>/chatwoot`, or `/api/<session>/chatwoot`",
+        'with the inbox secret configured (`chatWoot.secret`) so Chatwoot signs each call (X-Chatwoot-Signature).',
+        'Answers at once and sends in the background (Chatwoot marks a message failed after 5 s): only public',
+        '`message_created` of type `outgoing` not created by this bridge, text and every attachment, each Chatwoot',
+        'message once. Delivery problems are in the delivery log (`GET /api/:session/webhooks/deliveries`).',
+        'Differences from wppconnect-server: the route is authenticated, a session that is not connected gets 404 at',
+        'once instead of a hanging request, and replays are not sent twice.',
+      ].join(' '),
+      tags: ['Chatwoot'],
+      auth: 'none',
+      jsonLimit: '5mb',
+      schema: {
+        params: Type.Object({
+          sessionKey: Type.String({ description: '`<session>` or `<session>:<token>`' }),
+        }),
+        body: Type.Object({}, { additionalProperties: true, description: "Chatwoot's webhook payload" }),
+        responses: {
+          200: {
+            description: 'Received: queued for WhatsApp, or nothing to send (then `ignored` says why)',
+            schema: Type.Object({
+              status: Type.Literal('success'),
+              message: Type.String(),
+              queued: Type.Boolean(),
+              ignored: Type.Optional(Type.String()),
+            }),
+          },
+          400: {
+            description: 'Chatwoot is not configured for the session, or the payload names no recipient',
+          },
+          401: { description: 'No valid token and no valid X-Chatwoot-Signature' },
+          404: { description: 'The session is not connected' },
+        },
+      },
+      handler: async ({ params, body, ctx }) => {
+        const { session, token } = splitSessionKey(params.sessionKey);
+        const found = settingsOf(session);
+        const settings = 'missing' in found ? undefined : found;
+        await authorizeCallback({
+          session,
+          pathToken: token,
+          authorization: ctx.get('authorization') || undefined,
+          signature: ctx.get('x-chatwoot-signature') || undefined,
+          verifyToken: (name, value) => api.credentials.verifySessionToken(name, value),
+          verifySignature: (signature) =>
+            Boolean(settings?.secret) &&
+            signatureValid({
+              secret: settings?.secret ?? '',
+              signature,
+              timestamp: ctx.get('x-chatwoot-timestamp'),
+              rawBody: (ctx.request as { rawBody?: string }).rawBody,
+              body,
+              toleranceSeconds: api.config.signatureToleranceSeconds,
+            }),
+        });
+        if (!settings || !running)
+          throw httpError(
+            400,
+            `Chatwoot is not configured for session ${session}: ${'missing' in found ? found.missing : 'the plugin is not started'}`,
+          );
+        const { store, outbox } = running;
+        const verdict = judgeWebhook(body, settings, (id) => store.chatOfConversation(settings.scope, id));
+        switch (verdict.action) {
+          case 'ignore':
+            return { body: { ...RECEIVED, queued: false, ignored: verdict.reason } };
+          case 'conversation-status':
+            store.setConversationOpen(settings.scope, verdict.conversationId, verdict.open);
+            return { body: { ...RECEIVED, queued: false, ignored: 'conversation status noted' } };
+          case 'refuse':
+            throw new HttpError(400, {
+              status: 'error',
+              message: 'Error on  receive chatwoot',
+              error: verdict.message,
+            });
+          case 'send': {
+            if (store.isHandled(settings.scope, verdict.job.cwId))
+              return { body: { ...RECEIVED, queued: false, ignored: 'already sent' } };
+            if (!api.sessions.get(session)?.isConnected) throw new HttpError(404, NOT_CONNECTED_BODY);
+            const queued = outbox.enqueue({
+              session,
+              target: TO_WHATSAPP,
+              method: 'POST',
+              url: `whatsapp:${verdict.job.to}`,
+              body: verdict.job,
+              dedupeKey: `chatwoot:${settings.scope}:cw:${verdict.job.cwId}`,
+              event: 'message_created',
+            });
+            return {
+              body: {
+                ...RECEIVED,
+                queued: !queued.duplicate,
+                ...(queued.duplicate ? { ignored: 'already received' } : {}),
+              },
+            };
+          }
+        }
+      },
+    });
+
+    // Deliverers are registered now, before the webhooks plugin starts its outbox: pending rows of a
+    // previous run are kicked as soon as it opens, and must never go out as plain HTTP posts.
+    const outbox = api.resolve<OutboxPort>('outbox');
+    const guarded =
+      (deliver: (run: Running, record: OutboxRecord, signal: AbortSignal) => Promise<OutboxOutcome>) =>
+      async (record: OutboxRecord, signal: AbortSignal): Promise<OutboxOutcome> => {
+        const run = running;
+        if (!run) return { ok: false, retry: true, error: 'the chatwoot plugin is not running' };
+        const work = deliver(run, record, AbortSignal.any([signal, run.stopping.signal]));
+        run.inFlight.add(work);
+        try {
+          return await work;
+        } finally {
+          run.inFlight.delete(work);
+        }
+      };
+    outbox.registerDeliverer(
+      TO_CHATWOOT,
+      guarded((run, record, signal) => run.toChatwoot.deliver(record, signal)),
+    );
+    outbox.registerDeliverer(
+      TO_WHATSAPP,
+      guarded((run, record, signal) => run.toWhatsApp.deliver(record, signal)),
+    );
+
+    lifecycle.set(api, {
+      start() {
+        const store = new BridgeStore(path.join(api.dataDir, 'chatwoot.sqlite'));
+        const toChatwoot = new ToChatwoot({
+          store,
+          sessions: api.sessions,
+          tracker,
+          log: api.log,
+          settingsOf,
+          requestTimeoutMs: api.config.requestTimeoutMs,
+        });
+        const toWhatsApp = new ToWhatsApp({
+          store,
+          sessions: api.sessions,
+          tracker,
+          log: api.log,
+          settingsOf,
+          attachmentTimeoutMs: api.config.attachmentTimeoutMs,
+          attachmentMaxBytes: api.config.attachmentMaxBytes,
+          report: (settings, waId, job: SendJob, ack, error) => {
+            if (!settings.reportStatus) return;
+            const status = statusOfAck(ack);
+            if (!status) return;
+            if (waId && !store.raiseStatusLevel(settings.scope, waId, status.level)) return;
+            reportStatus(settings, job.cwId, job.conversationId, status.status, error);
+          },
+        });
+        running = {
+          store,
+          outbox,
+          toChatwoot,
+          toWhatsApp,
+          stopping: new AbortController(),
+          inFlight: new Set(),
+        };
+      },
+      // Calls in flight are aborted (their rows stay pending and are retried after a restart), then
+      // the store closes: the outbox itself stops later, after this plugin.
+      async stop() {
+        const run = running;
+        running = undefined;
+        if (!run) return;
+        run.stopping.abort();
+        await Promise.allSettled([...run.inFlight]);
+        run.store.close();
+      },
+    });
+  },
+
+  start(api) {
+    const own = lifecycle.get(api);
+    if (!own) throw new Error('chatwoot: start without register');
+    own.start();
+  },
+
+  async stop(api) {
+    await lifecycle.get(api)?.stop();
+  },
+});
+
+/** Per daemon (the plugin object is shared by every daemon in a process): start and stop of register's state. */
+const lifecycle = new WeakMap<object, { start(): void; stop(): Promise<void> }>();

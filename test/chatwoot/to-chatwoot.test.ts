@@ -1,0 +1,287 @@
+import test from 'ava';
+import { allCalled, bridge, deliveries, INBOX, postWebhook, unexpected, waitFor } from './helpers.ts';
+
+/** Bob's copy of a message another session sent him: `false_<sender>_<key>`. */
+const copyAt = (ownId: string, senderWid: string) => `false_${senderWid}_${ownId.split('_')[2]}`;
+
+/** A nock body matcher that keeps every body it sees, for exact assertions afterwards. */
+function recorder() {
+  const bodies: unknown[] = [];
+  const match = (body: unknown) => {
+    bodies.push(body);
+    return true;
+  };
+  return { bodies, match };
+}
+
+test('WhatsApp text → Chatwoot: exact contact match linked to the inbox, conversation created then reused, phone-owner messages as outgoing', async (t) => {
+  const { d, cw, api, origin, alice, aliceWid } = await bridge(t);
+  const link = recorder();
+  const conversation = recorder();
+  const messages = recorder();
+  let nextId = 1000;
+  cw.get(`${api}/contacts/search`)
+    .query({ q: alice })
+    .reply(200, {
+      meta: { count: 2, current_page: 1 },
+      payload: [
+        // Chatwoot's search is a substring match: a longer number must not be taken for alice
+        { id: 16, name: 'Someone else', phone_number: `+${alice}7`, identifier: null },
+        {
+          id: 17,
+          name: 'Alice',
+          phone_number: `+${alice}`,
+          identifier: null,
+          contact_inboxes: [{ source_id: 'email-7', inbox: { id: 8 } }],
+        },
+      ],
+    })
+    .post(`${api}/contacts/17/contact_inboxes`, link.match)
+    .reply(200, { source_id: aliceWid, inbox: { id: INBOX } })
+    .get(`${api}/contacts/17/conversations`)
+    .reply(200, {
+      payload: [
+        { id: 40, inbox_id: INBOX, status: 'resolved' },
+        { id: 41, inbox_id: 8, status: 'open' },
+      ],
+    })
+    .post(`${api}/conversations`, conversation.match)
+    .reply(200, { id: 42, inbox_id: INBOX, status: 'open' })
+    .post(`${api}/conversations/42/messages`, messages.match)
+    .times(3)
+    .reply(200, () => ({ id: ++nextId }));
+
+  const first = await d.api('bob', 'POST', 'sandbox/inbound', { from: alice, body: 'Oi' });
+  const second = await d.api('bob', 'POST', 'sandbox/inbound', { from: alice, body: 'Tudo bem?' });
+  const fromApi = await d.api('bob', 'POST', 'send-message', { phone: alice, message: 'Sent from the API' });
+  t.is(fromApi.status, 201);
+  await allCalled(cw);
+
+  t.deepEqual(link.bodies, [{ inbox_id: INBOX, source_id: aliceWid }]);
+  t.deepEqual(conversation.bodies, [
+    { source_id: aliceWid, inbox_id: INBOX, contact_id: 17, status: 'open' },
+  ]);
+  t.deepEqual(messages.bodies, [
+    {
+      content: 'Oi',
+      message_type: 'incoming',
+      private: false,
+      source_id: `WAID:${copyAt(first.body.response.id, aliceWid)}`,
+    },
+    {
+      content: 'Tudo bem?',
+      message_type: 'incoming',
+      private: false,
+      source_id: `WAID:${copyAt(second.body.response.id, aliceWid)}`,
+    },
+    {
+      content: 'Sent from the API',
+      message_type: 'outgoing',
+      private: false,
+      source_id: `WAID:${fromApi.body.response[0].id}`,
+    },
+  ]);
+  const rows = await waitFor(async () => {
+    const list = await deliveries(d, 'bob', 'chatwoot');
+    return list.length === 3 && list.every((r) => r.status === 'delivered') && list;
+  });
+  t.deepEqual(
+    rows.map((r) => r.event),
+    ['onmessage', 'onmessage', 'onselfmessage'],
+  );
+  t.deepEqual(unexpected(origin), []);
+});
+
+test('a Brazilian number is found under its other form; a resolved conversation is not reused: the next message opens a new one', async (t) => {
+  const { d, cw, api, origin } = await bridge(t);
+  const outside = '5521987654321';
+  const oldForm = '552187654321';
+  const token = await d.token('bob');
+  const conversations = recorder();
+  const messages: { conversation: number; body: unknown }[] = [];
+  cw.get(`${api}/contacts/search`)
+    .query({ q: outside })
+    .reply(200, { meta: { count: 0 }, payload: [] })
+    .get(`${api}/contacts/search`)
+    .query({ q: oldForm })
+    .reply(200, {
+      meta: { count: 1 },
+      payload: [
+        {
+          id: 30,
+          phone_number: `+${oldForm}`,
+          contact_inboxes: [{ source_id: 'src-30', inbox: { id: INBOX } }],
+        },
+      ],
+    })
+    .get(`${api}/contacts/30/conversations`)
+    .reply(200, { payload: [] })
+    .post(`${api}/conversations`, conversations.match)
+    .reply(200, { id: 42 })
+    .post(`${api}/conversations/42/messages`, (body) => messages.push({ conversation: 42, body }) > 0)
+    .reply(200, { id: 501 })
+    .get(`${api}/contacts/30/conversations`)
+    .reply(200, { payload: [{ id: 42, inbox_id: INBOX, status: 'resolved' }] })
+    .post(`${api}/conversations`, conversations.match)
+    .reply(200, { id: 43 })
+    .post(`${api}/conversations/43/messages`, (body) => messages.push({ conversation: 43, body }) > 0)
+    .reply(200, { id: 502 });
+
+  await d.api('bob', 'POST', 'sandbox/inbound', { from: outside, body: 'first', pushname: 'Maria' });
+  await waitFor(async () => messages.length === 1);
+
+  const resolved = (await import('./helpers.ts')).fixture('conversation_status_changed');
+  resolved.id = 42;
+  const ack = await postWebhook(d, `bob:${token}`, resolved);
+  t.is(ack.status, 200);
+  t.like(ack.body, { status: 'success', queued: false });
+
+  await d.api('bob', 'POST', 'sandbox/inbound', { from: outside, body: 'after resolve', pushname: 'Maria' });
+  await allCalled(cw);
+  t.deepEqual(conversations.bodies, [
+    { source_id: 'src-30', inbox_id: INBOX, contact_id: 30, status: 'open' },
+    { source_id: 'src-30', inbox_id: INBOX, contact_id: 30, status: 'open' },
+  ]);
+  t.deepEqual(
+    messages.map((m) => [m.conversation, (m.body as { content: string }).content]),
+    [
+      [42, 'first'],
+      [43, 'after resolve'],
+    ],
+  );
+  t.deepEqual(unexpected(origin), []);
+});
+
+test('WhatsApp media → Chatwoot: a new contact is created and each file is posted as attachments[] with its name and type', async (t) => {
+  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t);
+  const searches = alice[4] === '9' ? [alice, alice.slice(0, 4) + alice.slice(5)] : [alice];
+  const contact = recorder();
+  const uploads = recorder();
+  for (const q of searches)
+    cw.get(`${api}/contacts/search`)
+      .query({ q })
+      .reply(200, { meta: { count: 0 }, payload: [] });
+  cw.post(`${api}/contacts`, contact.match)
+    .reply(200, {
+      payload: {
+        contact: { id: 55, phone_number: `+${alice}` },
+        contact_inbox: { source_id: 'generated-55', inbox: { id: INBOX } },
+      },
+    })
+    .get(`${api}/contacts/55/conversations`)
+    .reply(200, { payload: [] })
+    .post(`${api}/conversations`, {
+      source_id: 'generated-55',
+      inbox_id: INBOX,
+      contact_id: 55,
+      status: 'open',
+    })
+    .reply(200, { id: 77 })
+    .post(`${api}/conversations/77/messages`, uploads.match)
+    .matchHeader('content-type', /^multipart\/form-data; boundary=/)
+    .times(2)
+    .reply(200, () => ({ id: 900 + uploads.bodies.length }));
+
+  const sessions = (d.daemon as unknown as { sessions: { get(n: string): any } }).sessions;
+  const send = sessions.get('alice').engine('sendFile');
+  const pdf = await send(
+    bobWid,
+    `data:application/pdf;base64,${Buffer.from('%PDF-1.4 fake invoice').toString('base64')}`,
+    {
+      filename: 'invoice.pdf',
+      caption: 'the invoice',
+    },
+  );
+  const image = await send(
+    bobWid,
+    `data:image/png;base64,${Buffer.from('not-really-png-bytes').toString('base64')}`,
+    {},
+  );
+  await allCalled(cw);
+
+  t.deepEqual(contact.bodies, [
+    {
+      inbox_id: INBOX,
+      name: (d.daemon as any).container.resolve('engine-sandbox:network').phone('alice').pushname,
+      identifier: aliceWid,
+      phone_number: `+${alice}`,
+    },
+  ]);
+  const [first, second] = uploads.bodies as string[];
+  const field = (body: string | undefined, name: string) =>
+    new RegExp(`name="${name.replace(/[[\]]/g, '\\$&')}"\\r\\n\\r\\n([^\\r]*)\\r\\n`).exec(body ?? '')?.[1];
+  t.is(field(first, 'content'), 'the invoice');
+  t.is(field(first, 'message_type'), 'incoming');
+  t.is(field(first, 'private'), 'false');
+  t.is(field(first, 'source_id'), `WAID:${copyAt(String(pdf.id), aliceWid)}`);
+  t.regex(
+    first ?? '',
+    /name="attachments\[\]"; filename="invoice\.pdf"\r\nContent-Type: application\/pdf\r\n\r\n%PDF-1\.4 fake invoice\r\n/,
+  );
+  t.is(field(second, 'content'), '');
+  t.is(field(second, 'source_id'), `WAID:${copyAt(String(image.id), aliceWid)}`);
+  t.regex(
+    second ?? '',
+    /name="attachments\[\]"; filename="\d+\.png"\r\nContent-Type: image\/png\r\n\r\nnot-really-png-bytes\r\n/,
+  );
+  t.deepEqual(unexpected(origin), []);
+});
+
+test('with sendQrCode and sendStatus on, each QR code (as an image) and each status go to the mobile_number contact', async (t) => {
+  const { startDaemon } = await import('../helpers/daemon.ts');
+  const { chatwootOrigin, chatwootSettings, FAST_OUTBOX, TOKEN, ACCOUNT } = await import('./helpers.ts');
+  const nock = (await import('nock')).default;
+  const origin = chatwootOrigin();
+  const api = `/api/v1/accounts/${ACCOUNT}`;
+  const posts: unknown[] = [];
+  const cw = nock(origin, { reqheaders: { api_access_token: TOKEN } })
+    .get(`${api}/contacts/search`)
+    .query({ q: '5511900001111' })
+    .reply(200, { payload: [] })
+    .get(`${api}/contacts/search`)
+    .query({ q: '551100001111' })
+    .reply(200, { payload: [] })
+    .post(`${api}/contacts`, {
+      inbox_id: INBOX,
+      name: 'Loja Centro',
+      identifier: '5511900001111@c.us',
+      phone_number: '+5511900001111',
+    })
+    .reply(200, { payload: { contact: { id: 5 }, contact_inbox: { source_id: 'src-5' } } })
+    .get(`${api}/contacts/5/conversations`)
+    .reply(200, { payload: [] })
+    .post(`${api}/conversations`, { source_id: 'src-5', inbox_id: INBOX, contact_id: 5, status: 'open' })
+    .reply(200, { id: 11 });
+  cw.post(`${api}/conversations/11/messages`, (body) => posts.push(body) > 0)
+    .reply(200, () => ({ id: posts.length }))
+    .persist();
+  const d = await startDaemon({ config: { plugins: { webhooks: FAST_OUTBOX } as never } });
+  t.teardown(async () => {
+    await d.close();
+    cw.persist(false);
+  });
+  await d.connect('bob', {
+    chatWoot: chatwootSettings(origin, {
+      mobile_name: 'Loja Centro',
+      mobile_number: '5511900001111',
+      chatwoot: { sendQrCode: true, sendStatus: true },
+    }),
+  });
+  const done = async () => {
+    const rows = await deliveries(d, 'bob', 'chatwoot');
+    const finished = rows.some((r) => r.event === 'qrcode') && rows.every((r) => r.status === 'delivered');
+    return finished && rows;
+  };
+  const rows = await waitFor(done, 15_000);
+  const events = rows.map((r) => r.event);
+  t.true(events.includes('qrcode'));
+  t.true(events.includes('status-find'));
+  // nock hands over a body with binary bytes (the PNG) hex-encoded
+  const qr = Buffer.from(posts.find((p) => typeof p === 'string') as string, 'hex').toString('latin1');
+  t.regex(qr, /name="content"\r\n\r\nleia o qrCode\r\n/);
+  t.regex(qr, /name="attachments\[\]"; filename="qrcode\.png"\r\nContent-Type: image\/png\r\n/);
+  const statuses = posts.filter((p): p is { content: string } => typeof p === 'object');
+  t.true(statuses.length > 0);
+  for (const status of statuses) t.like(status, { message_type: 'incoming', private: false });
+  t.true(statuses.some((s) => /^wppconnect status: \w+/.test(s.content)));
+});

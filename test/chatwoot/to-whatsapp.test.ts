@@ -1,0 +1,133 @@
+import test from 'ava';
+import nock from 'nock';
+import {
+  agentMessage,
+  allCalled,
+  bridge,
+  deliveries,
+  fixture,
+  network,
+  postWebhook,
+  received,
+  unexpected,
+  waitFor,
+} from './helpers.ts';
+
+test('an agent reply reaches WhatsApp once: echoes, notes, updates and a replayed webhook send nothing; delivered is reported back', async (t) => {
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t);
+  cw.patch(`${api}/conversations/42/messages/2001`, { status: 'delivered' }).reply(200, {
+    id: 2001,
+    status: 'delivered',
+  });
+  const token = await d.token('bob');
+  const reply = agentMessage(alice, 2001, 42);
+
+  const res = await postWebhook(d, `bob:${token}`, reply);
+  t.is(res.status, 200);
+  t.like(res.body, { status: 'success', message: 'Success on  receive chatwoot', queued: true });
+  await waitFor(async () => received(d, 'alice', bobWid).length === 1);
+  t.is(received(d, 'alice', bobWid)[0]?.body, 'Hello from the agent');
+  await allCalled(cw);
+
+  const replay = await postWebhook(d, `bob:${token}`, reply);
+  t.is(replay.status, 200);
+  t.like(replay.body, { status: 'success', queued: false });
+
+  // What Chatwoot sends back for messages the bridge posted, and what must never reach WhatsApp
+  const incoming = fixture('message_created.incoming');
+  const mirrored = agentMessage(alice, 2005, 42, 'mirrored from the phone');
+  mirrored.source_id = 'WAID:true_5521987654321@c.us_3EB0AAAA2222CCCC';
+  const note = fixture('message_created.private');
+  note.conversation.meta.sender.phone_number = `+${alice}`;
+  const updated = fixture('message_updated');
+  updated.conversation.meta.sender.phone_number = `+${alice}`;
+  for (const [payload, reason] of [
+    [incoming, 'not an outgoing message'],
+    [mirrored, 'created by this bridge (source_id set)'],
+    [note, 'private note'],
+    [updated, 'event message_updated'],
+  ] as const) {
+    const answer = await postWebhook(d, `bob:${token}`, payload);
+    t.is(answer.status, 200);
+    t.like(answer.body, {
+      status: 'success',
+      message: 'Success on  receive chatwoot',
+      queued: false,
+      ignored: reason,
+    });
+  }
+
+  // Every queued row is finished: the agent's message went out once and was not mirrored back
+  await waitFor(async () => {
+    const rows = [
+      ...(await deliveries(d, 'bob', 'chatwoot-send')),
+      ...(await deliveries(d, 'bob', 'chatwoot')),
+    ];
+    return rows.length > 0 && rows.every((r) => r.status === 'delivered');
+  });
+  const sends = await deliveries(d, 'bob', 'chatwoot-send');
+  t.is(sends.length, 1);
+  t.is(sends[0]?.attempts, 1);
+  t.deepEqual(
+    received(d, 'alice', bobWid).map((m) => m.body),
+    ['Hello from the agent'],
+  );
+  t.deepEqual(unexpected(origin), []);
+});
+
+test('agent attachments: every one is fetched from the configured Chatwoot host (no token sent) and sent, the text as the first caption', async (t) => {
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t);
+  const files = nock(origin, { badheaders: ['api_access_token'] })
+    .get('/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NTAxfX0=--aaa/invoice.pdf')
+    .reply(200, '%PDF-1.4 agent invoice', { 'content-type': 'application/pdf' })
+    .get('/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NTAyfX0=--bbb/photo.png')
+    .reply(200, 'agent-photo-bytes', { 'content-type': 'image/png' });
+  cw.patch(`${api}/conversations/42/messages/2004`, { status: 'delivered' }).reply(200, { id: 2004 });
+  const payload = fixture('message_created.outgoing-attachments');
+  payload.conversation.meta.sender.phone_number = `+${alice}`;
+
+  const res = await postWebhook(d, `bob:${await d.token('bob')}`, payload);
+  t.is(res.status, 200);
+  t.true(res.body.queued);
+  await waitFor(async () => received(d, 'alice', bobWid).length === 2);
+  await allCalled(files);
+  await allCalled(cw);
+
+  const [doc, photo] = received(d, 'alice', bobWid);
+  const bytes = (m: typeof doc) => network(d).getMedia(String(m?.filehash))?.toString();
+  t.like(doc, {
+    type: 'document',
+    caption: 'Here is your invoice',
+    filename: 'invoice.pdf',
+    mimetype: 'application/pdf',
+  });
+  t.is(bytes(doc), '%PDF-1.4 agent invoice');
+  t.like(photo, { type: 'image', mimetype: 'image/png' });
+  t.falsy(photo?.caption);
+  t.is(bytes(photo), 'agent-photo-bytes');
+  t.deepEqual(unexpected(origin), []);
+});
+
+test('a send WhatsApp refuses is reported to Chatwoot as failed, with the reason, and shown in the delivery log', async (t) => {
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t);
+  const reports: unknown[] = [];
+  cw.patch(`${api}/conversations/42/messages/2001`, (body) => reports.push(body) > 0).reply(200, {});
+  t.is((await d.api('bob', 'POST', 'sandbox/fail-next', { phone: alice, count: 1 })).status, 200);
+
+  const res = await postWebhook(d, `bob:${await d.token('bob')}`, agentMessage(alice, 2001, 42));
+  t.is(res.status, 200);
+  await allCalled(cw);
+  t.deepEqual(reports, [
+    { status: 'failed', external_error: 'WhatsApp reported the message as failed (ack -1)' },
+  ]);
+  const rows = await waitFor(async () => {
+    const list = await deliveries(d, 'bob', 'chatwoot-send');
+    return list[0]?.status === 'failed' && list;
+  });
+  t.is(rows[0]?.lastError, 'WhatsApp reported the message as failed (ack -1)');
+  t.is(rows[0]?.attempts, 1, 'a refused send is not retried (it could reach the contact twice)');
+  t.deepEqual(received(d, 'alice', bobWid), []);
+  // the failed message the engine reports as fromMe was not mirrored back as an outgoing copy
+  await waitFor(async () => (await deliveries(d, 'bob', 'chatwoot')).every((r) => r.status === 'delivered'));
+  t.deepEqual(unexpected(origin), []);
+});
