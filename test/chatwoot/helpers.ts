@@ -159,6 +159,7 @@ interface NetworkView {
     filename?: string;
     mimetype?: string;
     filehash?: string;
+    quotedMsgId?: string | null;
   }[];
   getMedia(hash: string): Buffer | undefined;
 }

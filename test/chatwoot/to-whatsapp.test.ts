@@ -131,3 +131,48 @@ test('a send WhatsApp refuses is reported to Chatwoot as failed, with the reason
   await waitFor(async () => (await deliveries(d, 'bob', 'chatwoot')).every((r) => r.status === 'delivered'));
   t.deepEqual(unexpected(origin), []);
 });
+
+test('quotes cross the bridge both ways (in_reply_to ⇄ quoted message), and a read receipt is reported as read', async (t) => {
+  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t);
+  const posted: Record<string, unknown>[] = [];
+  const patches: unknown[] = [];
+  cw.get(`${api}/contacts/search`)
+    .query({ q: alice })
+    .reply(200, {
+      payload: [
+        { id: 17, phone_number: `+${alice}`, contact_inboxes: [{ source_id: aliceWid, inbox: { id: 3 } }] },
+      ],
+    })
+    .get(`${api}/contacts/17/conversations`)
+    .reply(200, { payload: [{ id: 42, inbox_id: 3, status: 'open' }] })
+    .post(`${api}/conversations/42/messages`, (body) => posted.push(body) > 0)
+    .times(2)
+    .reply(200, () => ({ id: posted.length === 1 ? 1001 : 1002 }))
+    .patch(`${api}/conversations/42/messages/2001`, (body) => patches.push(body) > 0)
+    .times(2)
+    .reply(200, {});
+
+  const question = await d.api('bob', 'POST', 'sandbox/inbound', { from: alice, body: 'Where is my order?' });
+  // posted and recorded (the nock matcher sees the body before the bridge has the answer)
+  await waitFor(async () => (await deliveries(d, 'bob', 'chatwoot'))[0]?.status === 'delivered');
+
+  const answer = agentMessage(alice, 2001, 42, 'It ships today');
+  answer.content_attributes = { in_reply_to: 1001 };
+  t.is((await postWebhook(d, `bob:${await d.token('bob')}`, answer)).status, 200);
+  const atAlice = await waitFor(async () => received(d, 'alice', bobWid)[0]);
+  t.like(atAlice, { body: 'It ships today', quotedMsgId: question.body.response.id });
+  await waitFor(async () => patches.length === 1);
+
+  const sessions = (d.daemon as unknown as { sessions: { get(n: string): any } }).sessions;
+  await sessions.get('alice').engine('sendSeen')(bobWid);
+  await sessions.get('alice').engine('sendText')(bobWid, 'Thanks!', { quotedMsg: atAlice.id });
+  await allCalled(cw);
+
+  t.deepEqual(patches, [{ status: 'delivered' }, { status: 'read' }]);
+  t.like(posted[1], {
+    content: 'Thanks!',
+    message_type: 'incoming',
+    content_attributes: { in_reply_to: 2001 },
+  });
+  t.deepEqual(unexpected(origin), []);
+});
