@@ -14,7 +14,7 @@ import { EventBus } from './events/bus.ts';
 import { mintToken, secretsEqual, TokenVerifier } from './http/auth.ts';
 import { buildOpenApi, KNOWN_TAGS, SWAGGER_INIT_JS, swaggerUiHtml } from './http/openapi.ts';
 import { fetchLimited } from './http/outbound.ts';
-import { mountRoute } from './http/pipeline.ts';
+import { mountRoute, withSessionKey } from './http/pipeline.ts';
 import { clientKey, RateLimiter } from './http/ratelimit.ts';
 import type { AnyRoute, RouteDefinition, RouteSchemas } from './http/route.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -364,23 +364,26 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
     if (closing) ctx.set('connection', 'close');
     try {
       await next();
+      // Paths are not echoed: they can carry the secret key or `session:token`.
       if (ctx.status === 404 && ctx.body === undefined) {
         ctx.status = 404;
-        ctx.body = { status: 'error', message: `Not found: ${ctx.method} ${ctx.path}` };
+        ctx.body = { status: 'error', message: `No such route: ${ctx.method}` };
       } else if (ctx.status === 405 && typeof ctx.body !== 'object') {
-        ctx.body = { status: 'error', message: `Method not allowed: ${ctx.method} ${ctx.path}` };
+        ctx.body = { status: 'error', message: `Method not allowed: ${ctx.method}` };
       }
+      const withSession = withSessionKey(ctx, ctx.body);
+      if (withSession !== ctx.body) ctx.body = withSession;
     } catch (error) {
       if (error instanceof HttpError) {
         ctx.status = error.status;
         ctx.set(error.headers);
-        ctx.body = error.body;
+        ctx.body = withSessionKey(ctx, error.body);
         return;
       }
       const status = (error as { status?: number }).status;
       if (status && status >= 400 && status < 500) {
         ctx.status = status;
-        ctx.body = { status: 'error', message: errorMessage(error) };
+        ctx.body = withSessionKey(ctx, { status: 'error', message: errorMessage(error) });
         return;
       }
       // The route pattern, never ctx.path: paths carry the secret key and `session:token`.

@@ -3,6 +3,7 @@
  * package), never from another plugin's files.
  */
 export { type Static, type TSchema, Type } from '@sinclair/typebox';
+export { statusForEngineError } from './engine/errors.ts';
 export type {
   EngineAdapter,
   EngineCallbacks,

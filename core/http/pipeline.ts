@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import type Router from '@koa/router';
 import { type AwilixContainer, asValue } from 'awilix';
 import type { Context, Next } from 'koa';
@@ -41,25 +43,29 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
     query: route.schema?.query && compileValidator('query', route.schema.query),
     body: route.schema?.body && compileValidator('body', route.schema.body),
   };
-  const bodyParser = koaBody({
-    json: true,
-    urlencoded: true,
-    text: false,
-    multipart: Boolean(route.upload),
-    jsonLimit: route.jsonLimit ?? deps.limits.jsonBody,
-    formLimit: deps.limits.formBody,
-    jsonStrict: false,
-    formidable: {
-      uploadDir: deps.uploadDir,
-      maxFileSize: deps.limits.uploadBytes,
-      maxFiles: 1,
-      keepExtensions: false,
-      allowEmptyFiles: false,
-    },
-    onError: (error: Error) => {
-      throw toBodyError(error);
-    },
-  });
+  // Uploads go to a folder of their own per request, removed whole afterwards: a file formidable
+  // wrote before failing (empty, too large) is never listed in ctx.request.files, so it must go too.
+  const bodyParserFor = (uploadDir: string) =>
+    koaBody({
+      json: true,
+      urlencoded: true,
+      text: false,
+      multipart: Boolean(route.upload),
+      jsonLimit: route.jsonLimit ?? deps.limits.jsonBody,
+      formLimit: deps.limits.formBody,
+      jsonStrict: false,
+      formidable: {
+        uploadDir,
+        maxFileSize: deps.limits.uploadBytes,
+        maxFiles: 1,
+        keepExtensions: false,
+        allowEmptyFiles: false,
+      },
+      onError: (error: Error) => {
+        throw toBodyError(error);
+      },
+    });
+  const jsonBodyParser = bodyParserFor(deps.uploadDir);
   const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
   router[method](route.path, async (ctx: Context, next: Next) => {
     const params = { ...(ctx.params as Record<string, string>) };
@@ -77,16 +83,21 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
       checkSessionName(sessionName);
     }
     if (sessionName) params.session = sessionName;
+    ctx.state.sessionName = sessionName;
 
     const session: Session | undefined = sessionName ? deps.sessions.getOrCreate(sessionName) : undefined;
     if (route.connected && !session?.isConnected) throw new HttpError(404, NOT_CONNECTED_BODY);
 
-    await bodyParser(ctx, async () => undefined);
-    const files = uploadedFiles(ctx);
+    const requestUploadDir = route.upload ? path.join(deps.uploadDir, randomUUID()) : undefined;
     const log = deps.log.child({ route: route.path, session: sessionName || undefined });
     const scope = deps.container.createScope();
     scope.register({ ctx: asValue(ctx), session: asValue(session), log: asValue(log) });
     try {
+      if (requestUploadDir) {
+        await fs.mkdir(requestUploadDir, { recursive: true });
+        await bodyParserFor(requestUploadDir)(ctx, async () => undefined);
+      } else await jsonBodyParser(ctx, async () => undefined);
+      const files = uploadedFiles(ctx);
       const rawBody = ctx.request.body;
       const body: Record<string, unknown> =
         rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody)
@@ -114,10 +125,10 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
         ctx.status = reply.status ?? 200;
         if (reply.headers) ctx.set(reply.headers);
         if (reply.type) ctx.type = reply.type;
-        ctx.body = withSessionKey(ctx, reply.body, sessionName);
+        ctx.body = reply.body;
       }
     } finally {
-      await Promise.all(files.map((file) => fs.rm(file.path, { force: true })));
+      if (requestUploadDir) await fs.rm(requestUploadDir, { recursive: true, force: true });
       await scope.dispose();
     }
     void next;
@@ -176,14 +187,16 @@ function uploadedFiles(ctx: Context): UploadedFile[] {
 }
 
 /**
- * wppconnect-server adds `session` to JSON answers when the request's content-type is exactly
- * `application/json` and the answer has none; clients read it, so wppd keeps doing it.
+ * wppconnect-server adds `session` to every JSON answer, errors included, when the request's
+ * content-type is exactly `application/json` and the answer has none (empty when no session is
+ * known); clients read it, so wppd keeps doing it.
  */
-function withSessionKey(ctx: Context, body: unknown, sessionName: string): unknown {
-  if (!sessionName || ctx.get('content-type') !== 'application/json') return body;
+export function withSessionKey(ctx: Context, body: unknown): unknown {
+  if (ctx.get('content-type') !== 'application/json') return body;
   if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body) || 'pipe' in body)
     return body;
   if ('session' in body) return body;
+  const sessionName = typeof ctx.state.sessionName === 'string' ? ctx.state.sessionName : '';
   return { ...body, session: sessionName };
 }
 

@@ -4,6 +4,7 @@ import {
   HttpError,
   httpError,
   type RouteReply,
+  statusForEngineError,
   Type,
 } from '../../core/index.ts';
 
@@ -99,18 +100,6 @@ export function informationError(session: string, error: unknown): HttpError {
     status: 'Error',
     response: { message: 'Error retrieving information', session, log: errorMessage(error) },
   });
-}
-
-/**
- * The HTTP status an engine error deserves: 404 when the thing asked for does not exist (wa-js's
- * `*_not_found` codes), 400 when WhatsApp refused the request as invalid; otherwise `fallback`.
- */
-export function statusForEngineError(error: unknown, fallback: number): number {
-  const code = (error as { code?: unknown })?.code;
-  const text = `${typeof code === 'string' ? code : ''} ${errorMessage(error)}`;
-  if (/not_found|not_exist|\bnot found\b|does not exist/i.test(text)) return 404;
-  if (/\binvalid_|_limit_reached\b|\binvalid\b/i.test(text)) return 400;
-  return fallback;
 }
 
 /**

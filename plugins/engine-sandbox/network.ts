@@ -10,6 +10,7 @@ import {
   makeMessage,
   messageId,
   newKeyId,
+  WhatsAppError,
   wid,
 } from './model.ts';
 
@@ -497,7 +498,7 @@ export class SandboxNetwork {
   /** A phone's own copy of a message, or an error like wa-js's when it has none. */
   ownMessage(phone: SandboxPhone, id: string): Message {
     const message = this.getMessage(phone.session, id);
-    if (!message) throw new Error(`Message not found: ${id}`);
+    if (!message) throw new WhatsAppError('msg_not_found', `Message not found: ${id}`);
     return message;
   }
 

@@ -1,5 +1,5 @@
 import type { Chat, GroupProperty } from '@wppconnect-team/wppconnect';
-import { errorMessage, HttpError, Type } from '../../core/index.ts';
+import { errorMessage, HttpError, statusForEngineError, Type } from '../../core/index.ts';
 
 export const SessionParams = Type.Object({ session: Type.String() });
 export const GroupParams = Type.Object({
@@ -32,25 +32,6 @@ export function groupToArray(groupId: string | string[]): string[] {
     .map((id) => `${id}@g.us`);
 }
 
-/** The HTTP status for an engine error, by wa-js's error code: a clear 4xx where WhatsApp refused. */
-const STATUS_BY_CODE: Record<string, number> = {
-  group_you_are_not_admin: 403,
-  you_not_group_admin: 403,
-  you_are_not_allowed_set_group_property: 403,
-  you_are_not_allowed_set_group_subject: 403,
-  you_are_not_allowed_set_group_description: 403,
-  group_you_are_restricted_member: 403,
-  group_not_exist: 404,
-  not_a_group: 404,
-  not_a_community: 404,
-  chat_not_found: 404,
-  invalid_invite_code: 404,
-  participant_not_exists: 400,
-  group_participant_is_not_a_group_member: 400,
-  group_participant_not_found: 400,
-  incorrect_type: 400,
-};
-
 /**
  * Runs an engine call; a failure answers wppconnect-server's error body for the route
  * (`{status:'error', message, error}`) with the status WhatsApp's refusal deserves — 403 for a
@@ -62,8 +43,7 @@ export async function attempt<T>(message: string, work: () => Promise<T>, fallba
   } catch (error) {
     if (error instanceof HttpError) throw error;
     const code = (error as { code?: unknown })?.code;
-    const status = (typeof code === 'string' && STATUS_BY_CODE[code]) || fallbackStatus;
-    throw new HttpError(status, {
+    throw new HttpError(statusForEngineError(error, fallbackStatus), {
       status: 'error',
       message,
       error: { ...(typeof code === 'string' ? { code } : {}), message: errorMessage(error) },

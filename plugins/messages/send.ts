@@ -1,4 +1,4 @@
-import { errorMessage, HttpError } from '../../core/index.ts';
+import { errorMessage, HttpError, statusForEngineError } from '../../core/index.ts';
 
 /** A send result as the engine returns it: a Message or `{id, ack}`. */
 interface SendResult {
@@ -14,7 +14,11 @@ export function failedAck(result: unknown): boolean {
 /** wppconnect-server's send error: 500 {status:'Error', message:'Erro ao enviar a mensagem.', error}. */
 export function sendError(error: unknown, message = 'Erro ao enviar a mensagem.'): HttpError {
   if (error instanceof HttpError) return error;
-  return new HttpError(500, { status: 'Error', message, error: errorMessage(error) });
+  return new HttpError(statusForEngineError(error, 500), {
+    status: 'Error',
+    message,
+    error: errorMessage(error),
+  });
 }
 
 /**
@@ -68,6 +72,10 @@ export async function orFail<T>(message: string, work: () => Promise<T>, status 
     return await work();
   } catch (error) {
     if (error instanceof HttpError) throw error;
-    throw new HttpError(status, { status: 'error', message, error: errorMessage(error) });
+    throw new HttpError(statusForEngineError(error, status), {
+      status: 'error',
+      message,
+      error: errorMessage(error),
+    });
   }
 }

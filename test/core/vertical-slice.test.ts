@@ -37,6 +37,7 @@ test('send-message answers 400 for a number that does not exist, and sends nothi
     response: null,
     status: 'Connected',
     message: 'O número 5511912340000 não existe.',
+    session: 'alice',
   });
   const network = d.daemon.container.resolve<{ allMessages(o: string): unknown[] }>('engine-sandbox:network');
   t.is(network.allMessages('alice').length, 0);
@@ -51,6 +52,7 @@ test('send-message on a session that is not connected answers the 404 of wppconn
     response: null,
     status: 'Disconnected',
     message: 'A sessão do WhatsApp não está ativa.',
+    session: 'idle',
   });
 });
 
@@ -62,4 +64,20 @@ test('validation names the missing field', async (t) => {
   t.is(res.status, 400);
   t.is(res.body.status, 'error');
   t.regex(res.body.message, /body\.phone is required/);
+});
+
+test('JSON answers carry `session` when the request says exactly application/json, errors included', async (t) => {
+  const d = await startDaemon();
+  t.teardown(() => d.close());
+  await d.connect('alice');
+  const authorization = `Bearer ${await d.token('alice')}`;
+  const ok = await fetch(`${d.url}/api/alice/status-session`, {
+    headers: { authorization, 'content-type': 'application/json' },
+  });
+  t.is(((await ok.json()) as { session: string }).session, 'alice');
+  const invalid = await d.api('alice', 'POST', 'send-message', { message: 'no phone' });
+  t.is(invalid.status, 400);
+  t.is(invalid.body.session, 'alice');
+  const plain = await fetch(`${d.url}/api/alice/status-session`, { headers: { authorization } });
+  t.false('session' in ((await plain.json()) as object));
 });

@@ -53,7 +53,7 @@ test('send-reply quotes the message, in the recipient own ids; message-sent rais
     message: 'x',
     messageId: 'nope',
   });
-  t.is(unknown.status, 500);
+  t.is(unknown.status, 404, 'an unknown message is a 404, not a 500');
   t.is((await p.d.api('alice', 'POST', 'send-reply', { phone: p.bob, message: 'x' })).status, 400);
 });
 
@@ -218,7 +218,7 @@ test('send-poll-message delivers a poll; a vote reaches the creator (onpollrespo
       .status,
     400,
   );
-  t.is((await p.d.api('alice', 'GET', 'votes/true_x@c.us_NOPE')).status, 500);
+  t.is((await p.d.api('alice', 'GET', 'votes/true_x@c.us_NOPE')).status, 404);
 });
 
 test('send-pix-key delivers the key; message-sent raised', async (t) => {
