@@ -110,7 +110,8 @@ export default definePlugin<ChatwootConfig>({
       conversationId: number,
       status: DeliveryStatus,
       error?: string,
-    ) =>
+    ) => {
+      if (running && !running.toChatwoot.takesStatuses(settings.baseURL)) return;
       enqueueChatwoot(
         settings,
         { kind: 'message-status', cwId, conversationId, status, ...(error ? { error } : {}) },
@@ -118,6 +119,7 @@ export default definePlugin<ChatwootConfig>({
         `message-status:${status}`,
         { method: 'PATCH', path: `/conversations/${conversationId}/messages/${cwId}` },
       );
+    };
 
     /** An ack of a message the bridge sent for Chatwoot: report the new level once. */
     const onAck = (settings: BridgeSettings, waId: string, ack: number) => {

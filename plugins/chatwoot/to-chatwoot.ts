@@ -65,6 +65,11 @@ export class ToChatwoot {
 
   constructor(private readonly deps: ToChatwootDeps) {}
 
+  /** False once the host answered that it has no message-status route: nothing more is queued for it. */
+  takesStatuses(baseURL: string): boolean {
+    return !this.noStatusEndpoint.has(baseURL);
+  }
+
   async deliver(record: OutboxRecord, signal: AbortSignal): Promise<OutboxOutcome> {
     const settings = this.deps.settingsOf(record.session);
     if ('missing' in settings)
@@ -122,9 +127,9 @@ export class ToChatwoot {
     const { store } = this.deps;
     const { scope } = settings;
     if (message.fromMe) {
-      // A message the bridge itself is sending to WhatsApp comes back as fromMe: wait until that send
-      // has stored its id, then it is recognised below as the agent's own message (no echo).
-      await this.deps.tracker.idle(message.chat);
+      // A message the bridge itself is sending to WhatsApp comes back as fromMe: wait until the
+      // session's sends have stored their ids, then it is recognised below as the agent's own (no echo).
+      await this.deps.tracker.idle(settings.session);
     }
     if (store.chatwootIdOf(scope, message.id) !== undefined) return;
 

@@ -209,7 +209,7 @@ export class ToWhatsApp {
         if (store.sentPart(settings.scope, job.cwId, index) !== undefined) continue;
         const quoted =
           index === 0 && job.inReplyTo ? store.whatsappIdOf(settings.scope, job.inReplyTo) : undefined;
-        const done = this.deps.tracker.begin(job.to);
+        const done = this.deps.tracker.begin(record.session);
         try {
           const result = await this.sendPart(record.session, job.to, part, quoted, signal);
           const ack = typeof result.ack === 'number' ? result.ack : 1;
@@ -260,7 +260,7 @@ export class ToWhatsApp {
     const file = await this.download(part.url, signal);
     const dataUrl = `data:${file.mimetype};base64,${file.bytes.toString('base64')}`;
     if (part.kind === 'voice')
-      return (await session.engine('sendPtt')(to, dataUrl, file.filename, undefined, quoted)) as {
+      return (await session.engine('sendPttFromBase64')(to, dataUrl, file.filename, undefined, quoted)) as {
         ack?: unknown;
         id?: unknown;
       };

@@ -5,7 +5,11 @@ import {
   bridge,
   chatwootOrigin,
   deliveries,
+  fixture,
   INBOX,
+  network,
+  postWebhook,
+  received,
   TOKEN,
   unexpected,
   waitFor,
@@ -109,4 +113,46 @@ test('a restart while a message is being posted does not post it twice: the brid
   t.is(rows[0]?.event, 'onmessage');
   t.regex(messageId, /^WAID:false_/);
   t.deepEqual(unexpected(origin), [], 'no second POST, no new contact or conversation lookup');
+});
+
+test('a restart in the middle of an agent message with attachments sends only the parts not sent yet', async (t) => {
+  const origin = chatwootOrigin();
+  const first = await bridge(t, { origin });
+  const { alice, bobWid } = first;
+  const pdf = '/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NTAxfX0=--aaa/invoice.pdf';
+  const png = '/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NTAyfX0=--bbb/photo.png';
+  const before = nock(origin)
+    .get(pdf)
+    .reply(200, '%PDF-1.4 part one', { 'content-type': 'application/pdf' })
+    // the second download never finishes: the daemon stops while waiting for it
+    .get(png)
+    .delay(30_000)
+    .reply(200, 'never arrives', { 'content-type': 'image/png' });
+  const payload = fixture('message_created.outgoing-attachments');
+  payload.conversation.meta.sender.phone_number = `+${alice}`;
+  t.is((await postWebhook(first.d, `bob:${await first.d.token('bob')}`, payload)).status, 200);
+  await allCalled(before);
+  t.is(received(first.d, 'alice', bobWid).length, 1);
+  await first.d.close();
+
+  const after = nock(origin).get(png).reply(200, 'part two', { 'content-type': 'image/png' });
+  // delivered is reported only if alice's phone is back before bob sends (the restart decides)
+  nock(origin, { reqheaders: { api_access_token: TOKEN } })
+    .patch(`${first.api}/conversations/42/messages/2004`, { status: 'delivered' })
+    .optionally()
+    .reply(200, {});
+  const second = await bridge(t, { origin, dataDir: first.d.dataDir });
+  await allCalled(after);
+  await waitFor(async () => (await deliveries(second.d, 'bob', 'chatwoot-send'))[0]?.status === 'delivered');
+  const atAlice = received(second.d, 'alice', bobWid);
+  t.deepEqual(
+    atAlice.map((m) => [m.type, m.caption]),
+    [
+      ['document', 'Here is your invoice'],
+      ['image', undefined],
+    ],
+    'the document was not sent again',
+  );
+  t.is(network(second.d).getMedia(String(atAlice[1]?.filehash))?.toString(), 'part two');
+  t.deepEqual(unexpected(origin), []);
 });

@@ -285,3 +285,34 @@ test('with sendQrCode and sendStatus on, each QR code (as an image) and each sta
   for (const status of statuses) t.like(status, { message_type: 'incoming', private: false });
   t.true(statuses.some((s) => /^wppconnect status: \w+/.test(s.content)));
 });
+
+test('a location and a contact card arrive in Chatwoot as readable text', async (t) => {
+  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t);
+  const contents: string[] = [];
+  cw.get(`${api}/contacts/search`)
+    .query({ q: alice })
+    .reply(200, {
+      payload: [
+        {
+          id: 17,
+          phone_number: `+${alice}`,
+          contact_inboxes: [{ source_id: aliceWid, inbox: { id: INBOX } }],
+        },
+      ],
+    })
+    .get(`${api}/contacts/17/conversations`)
+    .reply(200, { payload: [{ id: 42, inbox_id: INBOX, status: 'pending' }] })
+    .post(`${api}/conversations/42/messages`, (body: { content: string }) => contents.push(body.content) > 0)
+    .times(2)
+    .reply(200, () => ({ id: 700 + contents.length }));
+  const sessions = (d.daemon as unknown as { sessions: { get(n: string): any } }).sessions;
+  const phone = sessions.get('alice');
+  await phone.engine('sendLocation')(bobWid, { lat: -23.5, lng: -46.6, name: 'Padaria', address: 'Rua 1' });
+  await phone.engine('sendContactVcard')(bobWid, '5511987654321@c.us', 'Joao');
+  await allCalled(cw);
+  t.deepEqual(contents, [
+    '📍 Padaria\nRua 1\nhttps://www.google.com/maps?q=-23.5,-46.6',
+    '👤 Joao: +5511987654321',
+  ]);
+  t.deepEqual(unexpected(origin), []);
+});

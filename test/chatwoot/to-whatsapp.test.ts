@@ -75,25 +75,38 @@ test('an agent reply reaches WhatsApp once: echoes, notes, updates and a replaye
   t.deepEqual(unexpected(origin), []);
 });
 
-test('agent attachments: every one is fetched from the configured Chatwoot host (no token sent) and sent, the text as the first caption', async (t) => {
+test('agent attachments: every one (file, image, voice) is fetched from the configured Chatwoot host (no token sent) and sent, the text as the first caption', async (t) => {
   const { d, cw, api, origin, alice, bobWid } = await bridge(t);
   const files = nock(origin, { badheaders: ['api_access_token'] })
     .get('/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NTAxfX0=--aaa/invoice.pdf')
     .reply(200, '%PDF-1.4 agent invoice', { 'content-type': 'application/pdf' })
     .get('/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NTAyfX0=--bbb/photo.png')
-    .reply(200, 'agent-photo-bytes', { 'content-type': 'image/png' });
+    .reply(200, 'agent-photo-bytes', { 'content-type': 'image/png' })
+    .get('/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NTAzfX0=--ccc/voice.ogg')
+    .reply(200, 'agent-voice-bytes', { 'content-type': 'audio/ogg' });
   cw.patch(`${api}/conversations/42/messages/2004`, { status: 'delivered' }).reply(200, { id: 2004 });
   const payload = fixture('message_created.outgoing-attachments');
   payload.conversation.meta.sender.phone_number = `+${alice}`;
+  payload.attachments.push({
+    id: 503,
+    message_id: 2004,
+    file_type: 'audio',
+    account_id: 7,
+    extension: null,
+    data_url:
+      'https://app.chatwoot.example/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NTAzfX0=--ccc/voice.ogg',
+    thumb_url: '',
+    file_size: 17,
+  });
 
   const res = await postWebhook(d, `bob:${await d.token('bob')}`, payload);
   t.is(res.status, 200);
   t.true(res.body.queued);
-  await waitFor(async () => received(d, 'alice', bobWid).length === 2);
+  await waitFor(async () => received(d, 'alice', bobWid).length === 3);
   await allCalled(files);
   await allCalled(cw);
 
-  const [doc, photo] = received(d, 'alice', bobWid);
+  const [doc, photo, voice] = received(d, 'alice', bobWid);
   const bytes = (m: typeof doc) => network(d).getMedia(String(m?.filehash))?.toString();
   t.like(doc, {
     type: 'document',
@@ -105,6 +118,8 @@ test('agent attachments: every one is fetched from the configured Chatwoot host 
   t.like(photo, { type: 'image', mimetype: 'image/png' });
   t.falsy(photo?.caption);
   t.is(bytes(photo), 'agent-photo-bytes');
+  t.like(voice, { type: 'ptt', mimetype: 'audio/ogg' }, 'audio goes as a voice message');
+  t.is(bytes(voice), 'agent-voice-bytes');
   t.deepEqual(unexpected(origin), []);
 });
 
