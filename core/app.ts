@@ -262,6 +262,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
     log,
     limits: config.limits,
     uploadDir,
+    jsonParsers: new Map(),
     onAuthFailure: () => authFailures.inc(),
     mayTryToken: (ip: string) => rateVerdict(tokenCheckLimiter, ip),
     mayUseSecretKey: (ip: string) => rateVerdict(secretKeyLimiter, ip),
