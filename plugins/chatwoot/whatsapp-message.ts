@@ -79,7 +79,8 @@ export function toBridged(message: Message, groups: boolean): BridgedMessage | u
     text(sender.formattedName);
   const isGroup = chat.endsWith('@g.us');
   const user = chat.split('@')[0] ?? chat;
-  const contactName = isGroup || fromMe ? `+${user}` : (senderName ?? `+${user}`);
+  const chatName = text((raw.chat as Record<string, unknown> | undefined)?.name);
+  const contactName = isGroup ? (chatName ?? chat) : fromMe ? `+${user}` : (senderName ?? `+${user}`);
   const bridged: BridgedMessage = {
     id,
     chat,

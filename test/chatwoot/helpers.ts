@@ -146,6 +146,24 @@ export async function postWebhook(
   return { status: res.status, body };
 }
 
+/**
+ * A session's engine, as a WhatsApp user acting on their phone (send media, read, create groups):
+ * the library's own methods, so the bridge sees exactly what the engine reports.
+ */
+export function phoneOf(
+  d: TestDaemon,
+  session: string,
+): { engine(method: string): (...args: any[]) => Promise<any> } {
+  return (d.daemon as unknown as { sessions: { get(name: string): any } }).sessions.get(session);
+}
+
+/** The display name a session's phone uses (what a new Chatwoot contact is named after). */
+export function pushnameOf(d: TestDaemon, session: string): string {
+  return d.daemon.container
+    .resolve<{ phone(s: string): { pushname: string } }>('engine-sandbox:network')
+    .phone(session).pushname;
+}
+
 interface NetworkView {
   chatMessages(
     owner: string,

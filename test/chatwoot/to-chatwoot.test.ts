@@ -1,5 +1,23 @@
 import test from 'ava';
-import { allCalled, bridge, deliveries, INBOX, postWebhook, unexpected, waitFor } from './helpers.ts';
+import nock from 'nock';
+import { startDaemon } from '../helpers/daemon.ts';
+import {
+  ACCOUNT,
+  allCalled,
+  bridge,
+  chatwootOrigin,
+  chatwootSettings,
+  deliveries,
+  FAST_OUTBOX,
+  fixture,
+  INBOX,
+  phoneOf,
+  postWebhook,
+  pushnameOf,
+  TOKEN,
+  unexpected,
+  waitFor,
+} from './helpers.ts';
 
 /** Bob's copy of a message another session sent him: `false_<sender>_<key>`. */
 const copyAt = (ownId: string, senderWid: string) => `false_${senderWid}_${ownId.split('_')[2]}`;
@@ -130,7 +148,7 @@ test('a Brazilian number is found under its other form; a resolved conversation 
   await d.api('bob', 'POST', 'sandbox/inbound', { from: outside, body: 'first', pushname: 'Maria' });
   await waitFor(async () => messages.length === 1);
 
-  const resolved = (await import('./helpers.ts')).fixture('conversation_status_changed');
+  const resolved = fixture('conversation_status_changed');
   resolved.id = 42;
   const ack = await postWebhook(d, `bob:${token}`, resolved);
   t.is(ack.status, 200);
@@ -182,8 +200,7 @@ test('WhatsApp media → Chatwoot: a new contact is created and each file is pos
     .times(2)
     .reply(200, () => ({ id: 900 + uploads.bodies.length }));
 
-  const sessions = (d.daemon as unknown as { sessions: { get(n: string): any } }).sessions;
-  const send = sessions.get('alice').engine('sendFile');
+  const send = phoneOf(d, 'alice').engine('sendFile');
   const pdf = await send(
     bobWid,
     `data:application/pdf;base64,${Buffer.from('%PDF-1.4 fake invoice').toString('base64')}`,
@@ -202,7 +219,7 @@ test('WhatsApp media → Chatwoot: a new contact is created and each file is pos
   t.deepEqual(contact.bodies, [
     {
       inbox_id: INBOX,
-      name: (d.daemon as any).container.resolve('engine-sandbox:network').phone('alice').pushname,
+      name: pushnameOf(d, 'alice'),
       identifier: aliceWid,
       phone_number: `+${alice}`,
     },
@@ -228,9 +245,6 @@ test('WhatsApp media → Chatwoot: a new contact is created and each file is pos
 });
 
 test('with sendQrCode and sendStatus on, each QR code (as an image) and each status go to the mobile_number contact', async (t) => {
-  const { startDaemon } = await import('../helpers/daemon.ts');
-  const { chatwootOrigin, chatwootSettings, FAST_OUTBOX, TOKEN, ACCOUNT } = await import('./helpers.ts');
-  const nock = (await import('nock')).default;
   const origin = chatwootOrigin();
   const api = `/api/v1/accounts/${ACCOUNT}`;
   const posts: unknown[] = [];
@@ -305,8 +319,7 @@ test('a location and a contact card arrive in Chatwoot as readable text', async 
     .post(`${api}/conversations/42/messages`, (body: { content: string }) => contents.push(body.content) > 0)
     .times(2)
     .reply(200, () => ({ id: 700 + contents.length }));
-  const sessions = (d.daemon as unknown as { sessions: { get(n: string): any } }).sessions;
-  const phone = sessions.get('alice');
+  const phone = phoneOf(d, 'alice');
   await phone.engine('sendLocation')(bobWid, { lat: -23.5, lng: -46.6, name: 'Padaria', address: 'Rua 1' });
   await phone.engine('sendContactVcard')(bobWid, '5511987654321@c.us', 'Joao');
   await allCalled(cw);
@@ -314,5 +327,96 @@ test('a location and a contact card arrive in Chatwoot as readable text', async 
     '📍 Padaria\nRua 1\nhttps://www.google.com/maps?q=-23.5,-46.6',
     '👤 Joao: +5511987654321',
   ]);
+  t.deepEqual(unexpected(origin), []);
+});
+
+/** alice creates a group with bob and writes in it, then writes to bob directly. */
+async function groupThenDirect(d: import('../helpers/daemon.ts').TestDaemon, bobWid: string) {
+  const alice = phoneOf(d, 'alice');
+  const created = await alice.engine('createGroup')('Team', [bobWid]);
+  const groupId = String(created.gid._serialized);
+  await alice.engine('sendText')(groupId, 'hello team');
+  await alice.engine('sendText')(bobWid, 'hello bob');
+  return groupId;
+}
+
+test('group messages are not bridged by default', async (t) => {
+  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t);
+  const contents: string[] = [];
+  cw.get(`${api}/contacts/search`)
+    .query({ q: alice })
+    .reply(200, {
+      payload: [
+        {
+          id: 17,
+          phone_number: `+${alice}`,
+          contact_inboxes: [{ source_id: aliceWid, inbox: { id: INBOX } }],
+        },
+      ],
+    })
+    .get(`${api}/contacts/17/conversations`)
+    .reply(200, { payload: [{ id: 42, inbox_id: INBOX, status: 'open' }] })
+    .post(`${api}/conversations/42/messages`, (body: { content: string }) => contents.push(body.content) > 0)
+    .reply(200, { id: 1 });
+  await groupThenDirect(d, bobWid);
+  await allCalled(cw);
+  t.deepEqual(contents, ['hello bob']);
+  t.deepEqual(
+    (await deliveries(d, 'bob', 'chatwoot')).map((r) => r.event),
+    ['onmessage'],
+  );
+  t.deepEqual(unexpected(origin), []);
+});
+
+test('with groups on, a group is one Chatwoot contact (by identifier) and each message names its author', async (t) => {
+  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t, { chatwoot: { groups: true } });
+  const posted: { conversation: number; content: string; message_type: string }[] = [];
+  const searched: string[] = [];
+  const created = recorder();
+  const pushname = pushnameOf(d, 'alice');
+  cw.get(`${api}/contacts/search`)
+    .query((query) => {
+      searched.push(String(query.q));
+      return query.q !== alice;
+    })
+    .reply(200, { payload: [] })
+    .post(`${api}/contacts`, created.match)
+    .reply(200, { payload: { contact: { id: 60 }, contact_inbox: { source_id: 'src-60' } } })
+    .get(`${api}/contacts/60/conversations`)
+    .reply(200, { payload: [] })
+    .post(`${api}/conversations`, { source_id: 'src-60', inbox_id: INBOX, contact_id: 60, status: 'open' })
+    .reply(200, { id: 61 })
+    .post(`${api}/conversations/61/messages`, (body) => posted.push({ conversation: 61, ...body }) > 0)
+    .reply(200, { id: 1 })
+    .get(`${api}/contacts/search`)
+    .query({ q: alice })
+    .reply(200, {
+      payload: [
+        {
+          id: 17,
+          phone_number: `+${alice}`,
+          contact_inboxes: [{ source_id: aliceWid, inbox: { id: INBOX } }],
+        },
+      ],
+    })
+    .get(`${api}/contacts/17/conversations`)
+    .reply(200, { payload: [{ id: 42, inbox_id: INBOX, status: 'open' }] })
+    .post(`${api}/conversations/42/messages`, (body) => posted.push({ conversation: 42, ...body }) > 0)
+    .reply(200, { id: 2 });
+  const groupId = await groupThenDirect(d, bobWid);
+  await allCalled(cw);
+  t.true(groupId.endsWith('@g.us'));
+  t.deepEqual(
+    searched.filter((q) => q !== alice),
+    [groupId.split('@')[0]],
+  );
+  t.deepEqual(created.bodies, [{ inbox_id: INBOX, name: groupId, identifier: groupId }]);
+  t.deepEqual(
+    posted.map((p) => [p.conversation, p.content, p.message_type]),
+    [
+      [61, `**${pushname}**:\nhello team`, 'incoming'],
+      [42, 'hello bob', 'incoming'],
+    ],
+  );
   t.deepEqual(unexpected(origin), []);
 });

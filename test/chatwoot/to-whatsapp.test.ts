@@ -7,6 +7,7 @@ import {
   deliveries,
   fixture,
   network,
+  phoneOf,
   postWebhook,
   received,
   unexpected,
@@ -178,9 +179,8 @@ test('quotes cross the bridge both ways (in_reply_to ⇄ quoted message), and a 
   t.like(atAlice, { body: 'It ships today', quotedMsgId: question.body.response.id });
   await waitFor(async () => patches.length === 1);
 
-  const sessions = (d.daemon as unknown as { sessions: { get(n: string): any } }).sessions;
-  await sessions.get('alice').engine('sendSeen')(bobWid);
-  await sessions.get('alice').engine('sendText')(bobWid, 'Thanks!', { quotedMsg: atAlice.id });
+  await phoneOf(d, 'alice').engine('sendSeen')(bobWid);
+  await phoneOf(d, 'alice').engine('sendText')(bobWid, 'Thanks!', { quotedMsg: atAlice.id });
   await allCalled(cw);
 
   t.deepEqual(patches, [{ status: 'delivered' }, { status: 'read' }]);
