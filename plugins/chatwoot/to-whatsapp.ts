@@ -161,6 +161,12 @@ class SendFailure extends Error {
   }
 }
 
+interface DownloadedFile {
+  bytes: Buffer;
+  mimetype: string;
+  filename: string;
+}
+
 interface Part {
   kind: 'text' | 'file' | 'voice';
   url?: string;
@@ -209,9 +215,13 @@ export class ToWhatsApp {
         if (store.sentPart(settings.scope, job.cwId, index) !== undefined) continue;
         const quoted =
           index === 0 && job.inReplyTo ? store.whatsappIdOf(settings.scope, job.inReplyTo) : undefined;
+        // Downloaded before the send is tracked: mirrors of the session's own messages wait only
+        // for the send itself, not for a slow download. Nothing is downloaded for an offline session.
+        this.connected(record.session);
+        const file = part.url ? await this.download(part.url, signal) : undefined;
         const done = this.deps.tracker.begin(record.session);
         try {
-          const result = await this.sendPart(record.session, job.to, part, quoted, signal);
+          const result = await this.sendPart(record.session, job.to, part, file, quoted);
           const ack = typeof result.ack === 'number' ? result.ack : 1;
           const waId = idOf(result.id);
           if (ack < 0) {
@@ -247,17 +257,15 @@ export class ToWhatsApp {
     sessionName: string,
     to: string,
     part: Part,
+    file: DownloadedFile | undefined,
     quoted: string | undefined,
-    signal: AbortSignal,
   ): Promise<{ ack?: unknown; id?: unknown }> {
-    const session = this.deps.sessions.get(sessionName);
-    if (!session?.isConnected) throw new SendFailure('the session is not connected', true);
-    if (part.kind === 'text' || !part.url) {
+    const session = this.connected(sessionName);
+    if (part.kind === 'text' || !file) {
       return (await session.engine('sendText')(to, part.caption ?? '', {
         ...(quoted ? { quotedMsg: quoted } : {}),
       })) as unknown as { ack?: unknown; id?: unknown };
     }
-    const file = await this.download(part.url, signal);
     const dataUrl = `data:${file.mimetype};base64,${file.bytes.toString('base64')}`;
     if (part.kind === 'voice')
       return (await session.engine('sendPttFromBase64')(to, dataUrl, file.filename, undefined, quoted)) as {
@@ -271,11 +279,15 @@ export class ToWhatsApp {
     })) as unknown as { ack?: unknown; id?: unknown };
   }
 
+  /** The session, if it is connected; otherwise the row waits for it (retried later). */
+  private connected(sessionName: string) {
+    const session = this.deps.sessions.get(sessionName);
+    if (!session?.isConnected) throw new SendFailure('the session is not connected', true);
+    return session;
+  }
+
   /** Downloads an attachment from the Chatwoot host, bounded in time and size. */
-  private async download(
-    url: string,
-    signal: AbortSignal,
-  ): Promise<{ bytes: Buffer; mimetype: string; filename: string }> {
+  private async download(url: string, signal: AbortSignal): Promise<DownloadedFile> {
     const timeout = AbortSignal.timeout(this.deps.attachmentTimeoutMs);
     const max = this.deps.attachmentMaxBytes;
     let response: Response;
