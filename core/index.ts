@@ -22,6 +22,7 @@ export type {
   WppdEventName,
   WppdEvents,
 } from './events/catalog.ts';
+export { AUTH_ERRORS, tokenFromRequest } from './http/auth.ts';
 export type { RouteDefinition, RouteReply, RouteRequest, RouteSchemas, UploadedFile } from './http/route.ts';
 export type { Logger } from './logger.ts';
 export type { CoreFacts, PluginApi, SessionsView, WppdPlugin } from './plugins/contract.ts';

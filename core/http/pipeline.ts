@@ -22,7 +22,7 @@ export interface PipelineDeps {
   log: Logger;
   limits: { jsonBody: string; formBody: string; uploadBytes: number };
   uploadDir: string;
-  /** JSON/form parsers shared by the routes without uploads, one per JSON size limit. */
+  /** JSON/form parsers shared by the routes without uploads, one per JSON size limit (and raw-body need). */
   jsonParsers: Map<string, ReturnType<typeof koaBody>>;
   /** Called on every refused token or secret key, per client address (counted in /metrics). */
   onAuthFailure?: (ip: string) => void;
@@ -57,6 +57,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
       jsonLimit,
       formLimit: deps.limits.formBody,
       jsonStrict: false,
+      includeUnparsed: Boolean(route.rawBody),
       formidable: {
         uploadDir,
         maxFileSize: deps.limits.uploadBytes,
@@ -70,10 +71,11 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
     });
   // Routes without uploads share one parser per JSON limit: building a koa-body parser validates its
   // options, which for ~170 routes was a noticeable part of boot.
-  let jsonBodyParser = deps.jsonParsers.get(jsonLimit);
+  const parserKey = `${jsonLimit}${route.rawBody ? ' raw' : ''}`;
+  let jsonBodyParser = deps.jsonParsers.get(parserKey);
   if (!jsonBodyParser && !route.upload) {
     jsonBodyParser = bodyParserFor(deps.uploadDir);
-    deps.jsonParsers.set(jsonLimit, jsonBodyParser);
+    deps.jsonParsers.set(parserKey, jsonBodyParser);
   }
   const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
   router[method](route.path, async (ctx: Context, next: Next) => {

@@ -84,6 +84,8 @@ export interface RouteDefinition<S extends RouteSchemas = RouteSchemas> {
   upload?: boolean;
   /** Largest JSON body for this route (defaults to limits.jsonBody). */
   jsonLimit?: string;
+  /** Keep the exact bytes of the body as `ctx.request.rawBody` (to verify a signature over them). */
+  rawBody?: boolean;
   schema?: S;
   handler(request: RouteRequest<S>): Promise<RouteReply | undefined> | RouteReply | undefined;
 }

@@ -1,21 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { HttpError, isValidSessionName } from '../../core/index.ts';
+import { AUTH_ERRORS, HttpError, httpError, isValidSessionName, tokenFromRequest } from '../../core/index.ts';
 
-/** wppconnect-server's 401 bodies (core/http/auth.ts AUTH_ERRORS), for the same client handling. */
-const NO_TOKEN = { message: 'Token is not present. Check your header and try again' };
-const BAD_TOKEN = { error: 'Check that the Session and Token are correct' };
 const BAD_SIGNATURE = { error: "The X-Chatwoot-Signature does not match this session's Chatwoot secret" };
 
 /** `<session>` or `<session>:<token>` from the path. Throws 400 on an invalid session name. */
 export function splitSessionKey(value: string): { session: string; token: string | undefined } {
-  const colon = value.indexOf(':');
-  const session = colon >= 0 ? value.slice(0, colon) : value;
-  const token = colon >= 0 ? value.slice(colon + 1) || undefined : undefined;
+  const { session, token } = tokenFromRequest(value, undefined);
   if (!isValidSessionName(session))
-    throw new HttpError(400, {
-      status: 'error',
-      message: 'Invalid session name: use 1-100 letters, digits, "_", "-" or "." (not first)',
-    });
+    throw httpError(400, 'Invalid session name: use 1-100 letters, digits, "_", "-" or "." (not first)');
   return { session, token };
 }
 
@@ -79,11 +71,11 @@ export async function authorizeCallback(options: {
   const token = options.pathToken ?? options.authorization?.split(' ')[1];
   if (token) {
     if (await options.verifyToken(options.session, token)) return;
-    throw new HttpError(401, BAD_TOKEN);
+    throw new HttpError(401, AUTH_ERRORS.badToken);
   }
   if (options.signature) {
     if (options.verifySignature(options.signature)) return;
     throw new HttpError(401, BAD_SIGNATURE);
   }
-  throw new HttpError(401, NO_TOKEN);
+  throw new HttpError(401, AUTH_ERRORS.noToken);
 }

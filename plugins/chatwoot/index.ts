@@ -200,6 +200,7 @@ export default definePlugin<ChatwootConfig>({
       tags: ['Chatwoot'],
       auth: 'none',
       jsonLimit: '5mb',
+      rawBody: true,
       schema: {
         params: Type.Object({
           sessionKey: Type.String({ description: '`<session>` or `<session>:<token>`' }),
