@@ -1,15 +1,17 @@
 import path from 'node:path';
 import {
+  type DeliveryOutcome,
+  type DeliveryRecord,
   definePlugin,
   errorMessage,
   HttpError,
   httpError,
   NOT_CONNECTED_BODY,
+  type OutboxService,
   type PluginApi,
   Type,
 } from '../../core/index.ts';
 import { authorizeCallback, signatureValid, splitSessionKey } from './callback-auth.ts';
-import type { OutboxOutcome, OutboxPort, OutboxRecord } from './outbox-port.ts';
 import { SendTracker } from './send-tracker.ts';
 import {
   type BridgeSettings,
@@ -32,12 +34,12 @@ const RECEIVED = { status: 'success', message: 'Success on  receive chatwoot' } 
 /** Per daemon (a process may run several in tests): what start() opens and stop() closes. */
 interface Running {
   store: BridgeStore;
-  outbox: OutboxPort;
+  outbox: OutboxService;
   toChatwoot: ToChatwoot;
   toWhatsApp: ToWhatsApp;
   /** Aborted on stop, so no delivery outlives the store. */
   stopping: AbortController;
-  inFlight: Set<Promise<OutboxOutcome>>;
+  inFlight: Set<Promise<DeliveryOutcome>>;
 }
 
 export default definePlugin<ChatwootConfig>({
@@ -290,10 +292,10 @@ export default definePlugin<ChatwootConfig>({
 
     // Deliverers are registered now, before the webhooks plugin starts its outbox: pending rows of a
     // previous run are kicked as soon as it opens, and must never go out as plain HTTP posts.
-    const outbox = api.resolve<OutboxPort>('outbox');
+    const outbox = api.resolve<OutboxService>('outbox');
     const guarded =
-      (deliver: (run: Running, record: OutboxRecord, signal: AbortSignal) => Promise<OutboxOutcome>) =>
-      async (record: OutboxRecord, signal: AbortSignal): Promise<OutboxOutcome> => {
+      (deliver: (run: Running, record: DeliveryRecord, signal: AbortSignal) => Promise<DeliveryOutcome>) =>
+      async (record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome> => {
         const run = running;
         if (!run) return { ok: false, retry: true, error: 'the chatwoot plugin is not running' };
         const work = deliver(run, record, AbortSignal.any([signal, run.stopping.signal]));

@@ -1,6 +1,11 @@
-import { errorMessage, type Logger, type SessionsView } from '../../core/index.ts';
+import {
+  type DeliveryOutcome,
+  type DeliveryRecord,
+  errorMessage,
+  type Logger,
+  type SessionsView,
+} from '../../core/index.ts';
 import { ChatwootClient, ChatwootError } from './client.ts';
-import type { OutboxOutcome, OutboxRecord } from './outbox-port.ts';
 import type { SendTracker } from './send-tracker.ts';
 import type { BridgeSettings } from './settings.ts';
 import type { BridgeStore, StoredContact } from './store.ts';
@@ -70,7 +75,7 @@ export class ToChatwoot {
     return !this.noStatusEndpoint.has(baseURL);
   }
 
-  async deliver(record: OutboxRecord, signal: AbortSignal): Promise<OutboxOutcome> {
+  async deliver(record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome> {
     const settings = this.deps.settingsOf(record.session);
     if ('missing' in settings)
       return {
@@ -100,7 +105,7 @@ export class ToChatwoot {
       }
       return { ok: true };
     } catch (error) {
-      const outcome: OutboxOutcome =
+      const outcome: DeliveryOutcome =
         error instanceof ChatwootError
           ? { ok: false, retry: error.retry, error: error.message, status: error.status }
           : { ok: false, retry: error instanceof RetryLater, error: errorMessage(error) };
@@ -216,7 +221,7 @@ export class ToChatwoot {
     client: ChatwootClient,
     job: Extract<ChatwootJob, { kind: 'message-status' }>,
     signal: AbortSignal,
-  ): Promise<OutboxOutcome> {
+  ): Promise<DeliveryOutcome> {
     if (this.noStatusEndpoint.has(settings.baseURL))
       return { ok: false, retry: false, error: 'this Chatwoot version cannot take message statuses' };
     try {

@@ -1,5 +1,11 @@
-import { errorMessage, HttpError, type Logger, type SessionsView } from '../../core/index.ts';
-import type { OutboxOutcome, OutboxRecord } from './outbox-port.ts';
+import {
+  type DeliveryOutcome,
+  type DeliveryRecord,
+  errorMessage,
+  HttpError,
+  type Logger,
+  type SessionsView,
+} from '../../core/index.ts';
 import type { SendTracker } from './send-tracker.ts';
 import type { BridgeSettings } from './settings.ts';
 import type { BridgeStore } from './store.ts';
@@ -196,7 +202,7 @@ function partsOf(job: SendJob): Part[] {
 export class ToWhatsApp {
   constructor(private readonly deps: ToWhatsAppDeps) {}
 
-  async deliver(record: OutboxRecord, signal: AbortSignal): Promise<OutboxOutcome> {
+  async deliver(record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome> {
     const settings = this.deps.settingsOf(record.session);
     if ('missing' in settings)
       return {

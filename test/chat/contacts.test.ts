@@ -80,25 +80,37 @@ test('profile-status and profile-pic show what another session set', async (t) =
   t.is(noPicture.status, 200);
   t.is(noPicture.body.response.eurl, '');
 
-  const changed = await upload(p.d, 'bob', 'set-profile-pic', {
-    bytes: PNG,
-    name: 'me.png',
-    type: 'image/png',
-  });
+  const changed = await upload(
+    p.d,
+    'bob',
+    'set-profile-pic',
+    { note: 'x' },
+    {
+      bytes: PNG,
+      name: 'me.png',
+      type: 'image/png',
+    },
+  );
   t.is(changed.status, 200);
   t.deepEqual(changed.body.response, { message: 'Profile photo successfully changed' });
   const picture = await p.d.api('alice', 'GET', `profile-pic/${p.bob}`);
   t.is(picture.body.response.eurl, `data:image/png;base64,${PNG.toString('base64')}`);
   t.truthy(picture.body.response.tag);
 
-  const noFile = await upload(p.d, 'bob', 'set-profile-pic');
+  const noFile = await upload(p.d, 'bob', 'set-profile-pic', { note: 'x' });
   t.is(noFile.status, 400);
   t.deepEqual(noFile.body, { status: 'Error', message: 'File parameter is required!' });
-  const notImage = await upload(p.d, 'bob', 'set-profile-pic', {
-    bytes: Buffer.from('#!/bin/sh\necho hi\n'),
-    name: 'me.png',
-    type: 'image/png',
-  });
+  const notImage = await upload(
+    p.d,
+    'bob',
+    'set-profile-pic',
+    { note: 'x' },
+    {
+      bytes: Buffer.from('#!/bin/sh\necho hi\n'),
+      name: 'me.png',
+      type: 'image/png',
+    },
+  );
   t.is(notImage.status, 400);
 });
 
