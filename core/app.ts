@@ -17,6 +17,7 @@ import { fetchLimited } from './http/outbound.ts';
 import { mountRoute, withSessionKey } from './http/pipeline.ts';
 import { clientKey, RateLimiter } from './http/ratelimit.ts';
 import type { AnyRoute, RouteDefinition, RouteSchemas } from './http/route.ts';
+import { RouteIndex } from './http/route-index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { PluginApi, WppdPlugin } from './plugins/contract.ts';
 import {
@@ -229,7 +230,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
 
   // ---- HTTP ----
   const app = new Koa({ proxy: env.WPPD_TRUST_PROXY === 'true' });
-  const router = new Router();
+  const routeIndex = new RouteIndex();
   const routes: AnyRoute[] = [
     ...sessionRoutes({ sessions, secretKey: config.secretKey, version: VERSION }),
     ...coreRoutes(),
@@ -267,7 +268,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
     mayTryToken: (ip: string) => rateVerdict(tokenCheckLimiter, ip),
     mayUseSecretKey: (ip: string) => rateVerdict(secretKeyLimiter, ip),
   };
-  for (const route of routes) mountRoute(router, route, pipeline);
+  for (const route of routes) mountRoute(routeIndex, route, pipeline);
 
   const openapi = buildOpenApi(routes, { version: VERSION, serverUrl: publicUrl });
   const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -396,8 +397,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
       ctx.body = { status: 'error', message: 'Internal error', error: errorMessage(error) };
     }
   });
-  app.use(router.routes());
-  app.use(router.allowedMethods({ throw: false }));
+  app.use(routeIndex.middleware());
   app.use(docsRouter.routes());
 
   const server = http.createServer(app.callback());

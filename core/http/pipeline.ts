@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type Router from '@koa/router';
 import { type AwilixContainer, asValue } from 'awilix';
 import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
@@ -12,6 +11,7 @@ import { isValidSessionName, type SessionManager } from '../sessions/manager.ts'
 import { NOT_CONNECTED_BODY, type Session } from '../sessions/session.ts';
 import { AUTH_ERRORS, secretsEqual, type TokenVerifier, tokenFromRequest } from './auth.ts';
 import type { AnyRoute, RouteRequest, UploadedFile } from './route.ts';
+import type { RouteIndex } from './route-index.ts';
 import { compileValidator } from './validation.ts';
 
 export interface PipelineDeps {
@@ -39,7 +39,7 @@ const DEFAULT_SECRET_KEY_ERROR = { response: 'error', message: 'The token is inc
  * recipients → handler → cleanup. Each step answers in wppconnect-server's style and nothing runs
  * after an error answer (its middlewares kept going after a 400/404).
  */
-export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps): void {
+export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDeps): void {
   const validators = {
     params: route.schema?.params && compileValidator('params', route.schema.params),
     query: route.schema?.query && compileValidator('query', route.schema.query),
@@ -78,7 +78,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
     deps.jsonParsers.set(parserKey, jsonBodyParser);
   }
   const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-  router[method](route.path, async (ctx: Context, next: Next) => {
+  routes.routerFor(route.path)[method](route.path, async (ctx: Context, next: Next) => {
     const params = { ...(ctx.params as Record<string, string>) };
     let sessionName = '';
     if (route.auth === 'token') sessionName = await authenticate(ctx, params, deps);
@@ -100,9 +100,14 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
     if (route.connected && !session?.isConnected) throw new HttpError(404, NOT_CONNECTED_BODY);
 
     const requestUploadDir = route.upload ? path.join(deps.uploadDir, randomUUID()) : undefined;
-    const log = deps.log.child({ route: route.path, session: sessionName || undefined });
-    const scope = deps.container.createScope();
-    scope.register({ ctx: asValue(ctx), session: asValue(session), log: asValue(log) });
+    // The child logger and the awilix request scope are made on first use: most handlers need
+    // neither, and building both on every request was a measurable share of its cost.
+    let log: Logger | undefined;
+    let scope: AwilixContainer | undefined;
+    const requestLog = () => {
+      log ??= deps.log.child({ route: route.path, session: sessionName || undefined });
+      return log;
+    };
     try {
       if (requestUploadDir) {
         await fs.mkdir(requestUploadDir, { recursive: true });
@@ -127,8 +132,16 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
         sessionName,
         session: session as Session,
         recipients,
-        log,
-        scope,
+        get log() {
+          return requestLog();
+        },
+        get scope() {
+          if (!scope) {
+            scope = deps.container.createScope();
+            scope.register({ ctx: asValue(ctx), session: asValue(session), log: asValue(requestLog()) });
+          }
+          return scope;
+        },
         ctx,
       };
       const reply = await route.handler(request);
@@ -140,7 +153,7 @@ export function mountRoute(router: Router, route: AnyRoute, deps: PipelineDeps):
       }
     } finally {
       if (requestUploadDir) await fs.rm(requestUploadDir, { recursive: true, force: true });
-      await scope.dispose();
+      await scope?.dispose();
     }
     void next;
   });
