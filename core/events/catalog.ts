@@ -54,6 +54,11 @@ export interface CoreEvents {
   'session-logged': { status: true };
   closesession: { message: string; connected: false };
   logoutsession: { message: string; connected: false };
+  /**
+   * logout-session or clear-session-data deleted the session: plugins delete what they keep for it
+   * (received media, mappings), so nothing of a removed session lingers in the data dir.
+   */
+  'session-removed': Record<string, never>;
   /** A send route delivered messages (socket.io `mensagem-enviada`). */
   'message-sent': { route: string; results: unknown[] };
   /** edit-message succeeded (socket.io `edited-message`). */

@@ -327,6 +327,7 @@ export class SessionManager {
     await fs.rm(sessionDir, { recursive: true, force: true });
     this.store.delete(name);
     this.sessions.delete(name);
+    this.bus.emit(name, 'session-removed', {});
   }
 
   /**

@@ -47,6 +47,7 @@ export default definePlugin<MessagesConfig>({
       const session = api.sessions.get(event.session);
       if (session) return received.keep(session, event.payload);
     });
+    api.on('session-removed', (event) => received.forget(event.session));
     const context = {
       api,
       media: new MediaInput(limits, api.fetch),

@@ -52,6 +52,11 @@ export class ReceivedMedia {
     }
   }
 
+  /** Deletes everything kept for a session (it was logged out or cleared). */
+  async forget(session: string): Promise<void> {
+    await fs.rm(this.folder(session), { recursive: true, force: true });
+  }
+
   /** Where a session's kept media lives (tests and clean-up). */
   folder(session: string): string {
     return path.dirname(this.file(session, 'x'));

@@ -360,4 +360,8 @@ test('received media is kept in the data dir (owner-only) and still served when 
   const res = await p.d.api('bob', 'GET', `get-media-by-message/${message.id}`);
   t.is(res.status, 200);
   t.is(res.body.base64, PNG.toString('base64'));
+  // Logging the session out deletes what was kept for it.
+  t.is((await p.d.api('bob', 'POST', 'logout-session')).status, 200);
+  await waitFor(async () => !fs.existsSync(file) || undefined);
+  t.false(fs.existsSync(path.dirname(file)));
 });
