@@ -28,6 +28,9 @@ export default definePlugin<SandboxConfig>({
   },
   register(api) {
     const db = openSqlite(path.join(api.dataDir, 'network.sqlite'));
+    // A simulated network: surviving a process kill (WAL) is enough; without fsyncs at checkpoints,
+    // which with synchronous=NORMAL stalled a send every few hundred messages.
+    db.pragma('synchronous = OFF');
     api.onStop(() => {
       db.close();
     });

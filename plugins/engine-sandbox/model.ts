@@ -14,8 +14,17 @@ export function wid(serialized: string): Wid {
 }
 
 /** The key part of a message id, like WhatsApp Web's (`3EB0…`). */
+/** Random bytes drawn 4 KiB at a time: one randomBytes call per message id was a syscall per send. */
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
 export function newKeyId(): string {
-  return `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
+  if (randomOffset + 8 > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomOffset = 0;
+  }
+  randomOffset += 8;
+  return `3EB0${randomPool.toString('hex', randomOffset - 8, randomOffset).toUpperCase()}`;
 }
 
 /** `<fromMe>_<chat>_<key>[_<author>]`, the library's serialised message id. */

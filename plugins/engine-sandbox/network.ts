@@ -283,6 +283,12 @@ export class SandboxNetwork {
    * ack FAILED (-1) and nothing is delivered.
    */
   send(from: SandboxPhone, to: string, requested: MessageContent): Message {
+    // One transaction per send: its three or four message writes (sender's copy, recipient's copy,
+    // the ack update) were each their own SQLite commit, the largest cost of send-message.
+    return this.transaction(() => this.sendUncommitted(from, to, requested));
+  }
+
+  private sendUncommitted(from: SandboxPhone, to: string, requested: MessageContent): Message {
     if (to.endsWith('@g.us') || to.endsWith('@newsletter')) this.assertCanPost(from, to);
     const keyId = newKeyId();
     const t = Math.floor(Date.now() / 1000);
