@@ -141,6 +141,17 @@ export class Outbox implements OutboxService {
   private readonly controllers = new Set<AbortController>();
   private readonly inFlight = new Set<Promise<void>>();
   private pruneTimer: NodeJS.Timeout | undefined;
+  /**
+   * Successful deliveries not yet marked in SQLite: they are written together, one transaction per
+   * event-loop turn, instead of one commit each (the commit per delivery was, after the insert, the
+   * outbox's largest cost under load). Every read of the table writes them first, so nothing reads a
+   * stale status; a crash before the write sends those rows again, which at-least-once delivery
+   * (receivers dedupe on webhook-id) already allows.
+   */
+  private succeeded: { seq: number; status: number | null; at: number }[] = [];
+  private succeededFlush: NodeJS.Immediate | undefined;
+  /** The signing secret of rows being attempted, so send() needs no second read of the row. */
+  private readonly attemptSecrets = new Map<number, string | null>();
   /** Called after every attempt (metrics). */
   onAttempt: (target: string, outcome: 'delivered' | 'retry' | 'failed') => void = () => undefined;
   private stopped = false;
@@ -176,7 +187,7 @@ export class Outbox implements OutboxService {
       ),
       byDedupe: db.prepare('SELECT id FROM deliveries WHERE dedupe_key = ?'),
       head: db.prepare(
-        `SELECT * FROM deliveries WHERE session = ? AND target = ? AND status = 'pending' AND seq > ? ORDER BY seq LIMIT 1`,
+        `SELECT * FROM deliveries WHERE session = ? AND target = ? AND status = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
       ),
       pendingLanes: db.prepare(`SELECT DISTINCT session, target FROM deliveries WHERE status = 'pending'`),
       succeed: db.prepare(
@@ -249,6 +260,7 @@ export class Outbox implements OutboxService {
 
   list(query: ListQuery): DeliveryRecord[] {
     if (!this.db) return [];
+    this.writeSucceeded();
     const where = ['session = @session'];
     if (query.status) where.push('status = @status');
     if (query.target) where.push('target = @target');
@@ -267,12 +279,14 @@ export class Outbox implements OutboxService {
 
   get(session: string, id: string): DeliveryRecord | undefined {
     if (!this.db) return undefined;
+    this.writeSucceeded();
     const row = this.statements.get.get(session, id) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   redeliver(session: string, id: string): boolean {
     if (!this.ready) return false;
+    this.writeSucceeded();
     const row = this.statements.get.get(session, id) as Row | undefined;
     if (!row) return false;
     const now = Date.now();
@@ -283,6 +297,7 @@ export class Outbox implements OutboxService {
 
   redeliverFailed(session: string, since: number, target?: string): number {
     if (!this.ready || !this.db) return 0;
+    this.writeSucceeded();
     const rows = this.statements.failedSince.all(session, since, target ?? null, target ?? null) as {
       seq: number;
       target: string;
@@ -298,6 +313,7 @@ export class Outbox implements OutboxService {
   /** Pending rows per target (metrics). */
   pendingByTarget(): { target: string; n: number }[] {
     if (!this.db) return [];
+    this.writeSucceeded();
     return this.db
       .prepare(`SELECT target, COUNT(*) AS n FROM deliveries WHERE status = 'pending' GROUP BY target`)
       .all() as { target: string; n: number }[];
@@ -306,6 +322,7 @@ export class Outbox implements OutboxService {
   /** Pending rows (tests and logs). */
   pendingCount(): number {
     if (!this.db) return 0;
+    this.writeSucceeded();
     return (
       this.db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'`).get() as { n: number }
     ).n;
@@ -355,24 +372,35 @@ export class Outbox implements OutboxService {
     lane.pumping = true;
     try {
       const window = this.windows.get(lane.target) ?? 1;
-      while (lane.inFlight < window && !lane.blocked && !lane.timer) {
-        const row = this.statements.head.get(lane.session, lane.target, lane.cursor) as Row | undefined;
-        if (!row) break;
-        const wait = row.next_at - Date.now();
-        if (wait > 0) {
-          if (lane.inFlight === 0) {
-            lane.timer = setTimeout(() => {
-              lane.timer = undefined;
-              lane.cursor = 0;
-              this.pump(lane);
-            }, wait);
-            lane.timer.unref();
+      // Rows after the cursor were never dispatched in this pass; from the start, unwritten
+      // successes would read as pending.
+      if (lane.cursor === 0) this.writeSucceeded();
+      // The window's worth of next rows in one query (one query per row was a visible cost).
+      fill: while (lane.inFlight < window && !lane.blocked && !lane.timer) {
+        const rows = this.statements.head.all(
+          lane.session,
+          lane.target,
+          lane.cursor,
+          window - lane.inFlight,
+        ) as Row[];
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          const wait = row.next_at - Date.now();
+          if (wait > 0) {
+            if (lane.inFlight === 0) {
+              lane.timer = setTimeout(() => {
+                lane.timer = undefined;
+                lane.cursor = 0;
+                this.pump(lane);
+              }, wait);
+              lane.timer.unref();
+            }
+            break fill;
           }
-          break;
+          lane.cursor = row.seq;
+          lane.inFlight += 1;
+          this.dispatch(lane, row);
         }
-        lane.cursor = row.seq;
-        lane.inFlight += 1;
-        this.dispatch(lane, row);
       }
     } catch (error) {
       this.log.error(
@@ -416,6 +444,7 @@ export class Outbox implements OutboxService {
     const record = toRecord(row);
     const controller = new AbortController();
     this.controllers.add(controller);
+    this.attemptSecrets.set(row.seq, row.secret);
     let outcome: DeliveryOutcome;
     try {
       const deliverer = this.deliverers.get(row.target);
@@ -426,11 +455,12 @@ export class Outbox implements OutboxService {
       outcome = { ok: false, retry: true, error: errorMessage(error) };
     } finally {
       this.controllers.delete(controller);
+      this.attemptSecrets.delete(row.seq);
     }
     if (!this.ready) return false; // stopping: the row stays pending and is sent again after the restart
     const now = Date.now();
     if (outcome.ok) {
-      this.statements.succeed.run(outcome.status ?? null, now, row.seq);
+      this.markSucceeded(row.seq, outcome.status ?? null, now);
       this.onAttempt(row.target, 'delivered');
       for (const callback of this.delivered.get(row.target) ?? []) {
         try {
@@ -470,6 +500,8 @@ export class Outbox implements OutboxService {
   }
 
   send(record: DeliveryRecord, signal: AbortSignal): Promise<DeliveryOutcome> {
+    if (this.attemptSecrets.has(record.seq))
+      return this.sendRow(record, this.attemptSecrets.get(record.seq) ?? null, signal);
     const row = this.ready ? (this.statements.bySeq.get(record.seq) as Row | undefined) : undefined;
     return this.sendRow(record, row?.secret ?? null, signal);
   }
@@ -546,8 +578,26 @@ export class Outbox implements OutboxService {
     }
   }
 
+  private markSucceeded(seq: number, status: number | null, at: number): void {
+    this.succeeded.push({ seq, status, at });
+    this.succeededFlush ??= setImmediate(() => this.writeSucceeded());
+  }
+
+  /** Writes the pending successes (see `succeeded`); called before every read of the table. */
+  private writeSucceeded(): void {
+    if (this.succeededFlush) clearImmediate(this.succeededFlush);
+    this.succeededFlush = undefined;
+    if (this.succeeded.length === 0 || !this.db) return;
+    const rows = this.succeeded;
+    this.succeeded = [];
+    this.db.transaction(() => {
+      for (const { seq, status, at } of rows) this.statements.succeed.run(status, at, seq);
+    })();
+  }
+
   private prune(): void {
     if (!this.ready) return;
+    this.writeSucceeded();
     this.statements.prune.run(Date.now() - this.settings.retentionMs);
   }
 
@@ -561,6 +611,7 @@ export class Outbox implements OutboxService {
     await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled([...this.clients.values()].map((client) => client.destroy()));
     this.clients.clear();
+    this.writeSucceeded();
     this.db?.close();
     this.db = undefined;
   }
