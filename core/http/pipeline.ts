@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type AwilixContainer, asValue } from 'awilix';
 import type { Context, Next } from 'koa';
-import { koaBody } from 'koa-body';
+import type { koaBody } from 'koa-body';
 import { resolveRecipients } from '../engine/recipients.ts';
 import { HttpError, httpError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -23,7 +23,7 @@ export interface PipelineDeps {
   limits: { jsonBody: string; formBody: string; uploadBytes: number };
   uploadDir: string;
   /** JSON/form parsers shared by the routes without uploads, one per JSON size limit (and raw-body need). */
-  jsonParsers: Map<string, ReturnType<typeof koaBody>>;
+  jsonParsers: Map<string, Promise<BodyParser>>;
   /** Called on every refused token or secret key, per client address (counted in /metrics). */
   onAuthFailure?: (ip: string) => void;
   /** Takes one attempt at a not-yet-verified token for this client: true, or seconds to wait (429). */
@@ -38,6 +38,11 @@ export interface PipelineDeps {
  */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const noop = async () => undefined;
+
+type BodyParser = ReturnType<typeof koaBody>;
+/** koa-body (with co-body, formidable and zod) is imported with the first body to parse, not at boot. */
+let koaBodyModule: Promise<typeof koaBody> | undefined;
+const loadKoaBody = () => (koaBodyModule ??= import('koa-body').then((module) => module.koaBody));
 
 /**
  * What a handler receives. A class, not an object literal: a literal with `get log()`/`get scope()`
@@ -105,8 +110,8 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
   // Uploads go to a folder of their own per request, removed whole afterwards: a file formidable
   // wrote before failing (empty, too large) is never listed in ctx.request.files, so it must go too.
   const jsonLimit = route.jsonLimit ?? deps.limits.jsonBody;
-  const bodyParserFor = (uploadDir: string) =>
-    koaBody({
+  const bodyParserFor = async (uploadDir: string): Promise<BodyParser> =>
+    (await loadKoaBody())({
       json: true,
       urlencoded: true,
       text: false,
@@ -129,11 +134,17 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
   // Routes without uploads share one parser per JSON limit: building a koa-body parser validates its
   // options, which for ~170 routes was a noticeable part of boot.
   const parserKey = `${jsonLimit}${route.rawBody ? ' raw' : ''}`;
-  let jsonBodyParser = deps.jsonParsers.get(parserKey);
-  if (!jsonBodyParser && !route.upload) {
-    jsonBodyParser = bodyParserFor(deps.uploadDir);
-    deps.jsonParsers.set(parserKey, jsonBodyParser);
-  }
+  let jsonBodyParser: BodyParser | undefined;
+  const jsonParser = async () => {
+    if (jsonBodyParser) return jsonBodyParser;
+    let shared = deps.jsonParsers.get(parserKey);
+    if (!shared) {
+      shared = bodyParserFor(deps.uploadDir);
+      deps.jsonParsers.set(parserKey, shared);
+    }
+    jsonBodyParser = await shared;
+    return jsonBodyParser;
+  };
   const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
   routes.routerFor(route.path)[method](route.path, async (ctx: Context, next: Next) => {
     const params = { ...(ctx.params as Record<string, string>) };
@@ -161,8 +172,8 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
     try {
       if (requestUploadDir) {
         await fs.mkdir(requestUploadDir, { recursive: true });
-        await bodyParserFor(requestUploadDir)(ctx, noop);
-      } else if (jsonBodyParser && BODY_METHODS.has(ctx.method)) await jsonBodyParser(ctx, noop);
+        await (await bodyParserFor(requestUploadDir))(ctx, noop);
+      } else if (BODY_METHODS.has(ctx.method)) await (jsonBodyParser ?? (await jsonParser()))(ctx, noop);
       const rawBody = ctx.request.body;
       const body: Record<string, unknown> =
         rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody)

@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import QRCode from 'qrcode';
 import type { EngineAdapter, EngineCallbacks, ProxySettings, StatusFind } from '../engine/port.ts';
 import { errorMessage, httpError } from '../errors.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -173,15 +172,18 @@ export class SessionManager {
       qr: (urlcode, attempt) => {
         if (!current() || session.status === 'CONNECTED') return;
         // The status turns QRCODE only once the image exists, so whoever sees QRCODE can show the QR.
-        void QRCode.toDataURL(urlcode).then((dataUrl) => {
-          if (!current() || session.status === 'CONNECTED' || session.status === 'CLOSED') return;
-          session.urlcode = urlcode;
-          session.qrDataUrl = dataUrl;
-          this.setStatus(session, 'QRCODE');
-          const qrcode = dataUrl.replace(/^data:image\/png;base64,/, '');
-          this.bus.emit(session.name, 'qrcode', { qrcode, urlcode, attempt });
-          this.settle(session, { kind: 'qrcode' });
-        });
+        // qrcode is imported on the first QR, not at boot (it was a visible share of boot time).
+        void import('qrcode')
+          .then(({ default: QRCode }) => QRCode.toDataURL(urlcode))
+          .then((dataUrl) => {
+            if (!current() || session.status === 'CONNECTED' || session.status === 'CLOSED') return;
+            session.urlcode = urlcode;
+            session.qrDataUrl = dataUrl;
+            this.setStatus(session, 'QRCODE');
+            const qrcode = dataUrl.replace(/^data:image\/png;base64,/, '');
+            this.bus.emit(session.name, 'qrcode', { qrcode, urlcode, attempt });
+            this.settle(session, { kind: 'qrcode' });
+          });
       },
       linkCode: (code) => {
         if (!current()) return;

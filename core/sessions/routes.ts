@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import QRCode from 'qrcode';
 import { HttpError } from '../errors.ts';
 import { mintToken } from '../http/auth.ts';
 import type { AnyRoute, RouteDefinition, RouteSchemas } from '../http/route.ts';
@@ -168,6 +167,7 @@ export function sessionRoutes({ sessions, secretKey, version }: SessionRouteDeps
           };
         if (session.status !== 'QRCODE' || !session.urlcode)
           return { body: { status: session.status, message: 'QRCode is not available...' } };
+        const { default: QRCode } = await import('qrcode'); // on first use, not at boot
         const png = await QRCode.toBuffer(session.urlcode, {
           width: 500,
           scale: 5,

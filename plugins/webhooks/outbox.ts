@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { Client, type Dispatcher } from 'undici';
+import type { Client, Dispatcher } from 'undici';
 import {
   type Deliverer,
   type DeliveryOutcome,
@@ -506,7 +506,11 @@ export class Outbox implements OutboxService {
     return this.sendRow(record, row?.secret ?? null, signal);
   }
 
-  private clientFor(origin: string): Client {
+  /** undici is imported with the first delivery, not at boot (it was the largest package in the boot profile). */
+  private clientClass: Promise<typeof Client> | undefined;
+
+  private async clientFor(origin: string): Promise<Client> {
+    const Client = await (this.clientClass ??= import('undici').then((undici) => undici.Client));
     let client = this.clients.get(origin);
     if (!client || client.closed || client.destroyed) {
       client = new Client(origin, { pipelining: this.settings.pipelining, keepAliveTimeout: 30_000 });
@@ -541,7 +545,7 @@ export class Outbox implements OutboxService {
         headers['webhook-timestamp'] = String(timestamp);
         headers['webhook-signature'] = signPayload(secret, record.id, timestamp, record.body);
       }
-      const pending = this.clientFor(url.origin).request({
+      const pending = (await this.clientFor(url.origin)).request({
         path: `${url.pathname}${url.search}`,
         method: record.method as Dispatcher.HttpMethod,
         headers,

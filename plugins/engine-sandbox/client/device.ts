@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { HostDevice, IncomingCall } from '@wppconnect-team/wppconnect';
-import QRCode from 'qrcode';
 import type { EngineClient } from '../../../core/index.ts';
 import { LIMIT_KIND, WhatsAppError, wid } from '../model.ts';
 import type { SandboxNetwork, SandboxPhone } from '../network.ts';
@@ -139,6 +138,7 @@ export function deviceMethods({ network, phone }: SandboxContext): EngineClient 
         `chats: ${chats.length}, unread: ${chats.reduce((n, c) => n + Math.max(0, c.unreadCount), 0)}`,
         ...chats.slice(0, 5).map((c) => `${c.name}: ${c.unreadCount}`),
       ].join('\n');
+      const { default: QRCode } = await import('qrcode'); // on first use, not at boot
       const png = await QRCode.toBuffer(summary, {
         type: 'png',
         errorCorrectionLevel: 'M',
