@@ -98,8 +98,13 @@ export class TokenVerifier {
 
   /** Whether this pair was verified before, either way (answering it again costs no hashing). */
   isCached(session: string, token: string): boolean {
+    return this.cachedVerdict(session, token) !== undefined;
+  }
+
+  /** The remembered verdict for this pair, or undefined when it was never verified. */
+  cachedVerdict(session: string, token: string): boolean | undefined {
     const key = `${session}\n${token}`;
-    return this.accepted.get(key) !== undefined || this.refused.get(key) !== undefined;
+    return this.accepted.get(key) ?? this.refused.get(key);
   }
 
   async verify(session: string, urlSafeToken: string): Promise<boolean> {

@@ -221,11 +221,13 @@ async function authenticate(
   if (!session) throw new HttpError(401, AUTH_ERRORS.noSession);
   checkSessionName(session);
   if (!token) throw new HttpError(401, AUTH_ERRORS.noToken);
-  // A token seen before (accepted or refused) is answered from cache for free; a new one costs the
-  // client an attempt, taken before any hashing.
-  if (!deps.tokens.isCached(session, token))
+  // A token seen before (accepted or refused) is answered from cache for free (one lookup, no
+  // await); a new one costs the client an attempt, taken before any hashing.
+  let ok = deps.tokens.cachedVerdict(session, token);
+  if (ok === undefined) {
     checkRate(deps.mayTryToken?.(ctx.ip), 'Too many authentication attempts; try again later');
-  const ok = await deps.tokens.verify(session, token);
+    ok = await deps.tokens.verify(session, token);
+  }
   if (!ok) {
     deps.onAuthFailure?.(ctx.ip);
     throw new HttpError(401, AUTH_ERRORS.badToken);

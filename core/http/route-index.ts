@@ -30,13 +30,22 @@ export class RouteIndex {
 
   middleware(): Middleware {
     return (ctx, next) => {
-      const segments = segmentsOf(ctx.path);
-      const literal = this.buckets.get(bucketKey(segments.length, segments.at(-1) ?? ''));
-      const wildcard = this.buckets.get(bucketKey(segments.length, '*'));
+      const { count, last } = shapeOf(ctx.path);
+      const literal = this.buckets.get(bucketKey(count, last));
+      const wildcard = this.buckets.get(bucketKey(count, '*'));
       if (literal && wildcard) return literal.middleware(ctx, () => wildcard.middleware(ctx, next));
       return (literal ?? wildcard)?.middleware(ctx, next) ?? next();
     };
   }
+}
+
+/** segmentsOf's count and last segment without building the array (this runs on every request). */
+function shapeOf(path: string): { count: number; last: string } {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end -= 1;
+  let count = 0;
+  for (let i = 0; i < end; i += 1) if (path.charCodeAt(i) === 47) count += 1;
+  return { count, last: path.slice(path.lastIndexOf('/', end - 1) + 1, end) };
 }
 
 function segmentsOf(path: string): string[] {
