@@ -24,12 +24,16 @@ const DURATION = option('duration', quick ? 2 : 5);
 const RUNS = option('runs', quick ? 1 : 3);
 const CONNECTIONS = option('connections', 50);
 const WEBHOOK_MESSAGES = option('messages', quick ? 2_000 : 10_000);
-const SESSIONS_FOR_MEMORY = 100;
+// Enough sessions that their memory stands out of the heap's own growth and GC timing (100 measured
+// negative once).
+const SESSIONS_FOR_MEMORY = option('sessions', 300);
 
 interface Load {
   rps: number;
   p99: number;
   non2xx: number;
+  /** The server's main-thread CPU time per request, µs (the cost the ratio hides on a shared machine). */
+  cpuUsPerRequest: number;
 }
 
 const median = (values: number[]) => {
@@ -42,21 +46,40 @@ function medianLoad(loads: Load[]): Load {
     rps: median(loads.map((l) => l.rps)),
     p99: median(loads.map((l) => l.p99)),
     non2xx: median(loads.map((l) => l.non2xx)),
+    cpuUsPerRequest: median(loads.map((l) => l.cpuUsPerRequest)),
   };
 }
 
-async function load(options: autocannon.Options): Promise<Load> {
+/** CPU time (user + system) of a process's main thread, in ms (Linux; 0 elsewhere). */
+function mainThreadCpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  } catch {
+    return 0;
+  }
+}
+
+async function load(pid: number, options: autocannon.Options): Promise<Load> {
+  const cpuBefore = mainThreadCpuMs(pid);
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
-  return { rps: Math.round(result.requests.average), p99: result.latency.p99, non2xx: result.non2xx };
+  const cpuMs = mainThreadCpuMs(pid) - cpuBefore;
+  return {
+    rps: Math.round(result.requests.average),
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    cpuUsPerRequest: Math.round((cpuMs * 1000) / Math.max(1, result.requests.total)),
+  };
 }
 
 /** Spawns a server script and resolves with its port once it logs that it listens. */
 function spawnServer(
   script: string,
   env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; port: number; startedAt: number }> {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -109,6 +132,18 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
+/** RSS after a settle and a full GC (bench/gc-on-signal.ts): the median of 5 samples, each after a GC. */
+async function settledRssKb(pid: number): Promise<number> {
+  await sleep(1_000);
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    process.kill(pid, 'SIGUSR2');
+    await sleep(300);
+    samples.push(rssKb(pid));
+  }
+  return median(samples);
+}
+
 async function json(url: string, init?: RequestInit): Promise<any> {
   const res = await fetch(url, init);
   return res.json();
@@ -129,10 +164,33 @@ async function connectSession(base: string, session: string): Promise<{ token: s
   return { token, number: String(number.response ?? '').replace(/@.*/, '') };
 }
 
+/** Process start to the first `/healthz` 200, with all built-in plugins, `runs` times. */
+async function measureBoot(runs: number): Promise<number[]> {
+  const boots: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-boot-'));
+    const started = performance.now();
+    const child = await spawnServer('core/main.ts', daemonEnv(dir));
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${child.port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+    }
+    boots.push(Math.round(performance.now() - started));
+    await stop(child.child);
+  }
+  return boots;
+}
+
 async function main() {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
   console.error(`wppd bench — ${machine}; ${RUNS} runs × ${DURATION}s, ${CONNECTIONS} connections`);
 
+  // Boot first, on a quiet machine (after the load runs, leftovers of the earlier daemons slowed it).
+  const boots = await measureBoot(5);
+  console.error(`  boot: ${boots.join(', ')} ms`);
   const bare = await spawnServer('bench/bare-koa.ts', {});
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-bench-'));
   const daemon = await spawnServer('core/main.ts', daemonEnv(dataDir));
@@ -145,12 +203,14 @@ async function main() {
       (await json(`${base}/api/bob/get-phone-number`, { headers: { authorization: `Bearer ${bob.token}` } }))
         .response;
     const forged = `$2b$10$${'x'.repeat(53)}`;
+    const barePid = bare.child.pid as number;
+    const daemonPid = daemon.child.pid as number;
 
     const scenarios: Record<string, { run: () => Promise<Load>; floor: boolean }> = {
-      'bare Koa hello': { run: () => load({ url: `http://127.0.0.1:${bare.port}/` }), floor: true },
+      'bare Koa hello': { run: () => load(barePid, { url: `http://127.0.0.1:${bare.port}/` }), floor: true },
       'status-session (token in header)': {
         run: () =>
-          load({
+          load(daemonPid, {
             url: `${base}/api/alice/status-session`,
             headers: { authorization: `Bearer ${alice.token}` },
           }),
@@ -158,7 +218,7 @@ async function main() {
       },
       'send-message A→B': {
         run: () =>
-          load({
+          load(daemonPid, {
             url: `${base}/api/alice/send-message`,
             method: 'POST',
             headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
@@ -168,13 +228,18 @@ async function main() {
       },
       'wrong token (401)': {
         run: () =>
-          load({ url: `${base}/api/alice/status-session`, headers: { authorization: `Bearer ${forged}` } }),
+          load(daemonPid, {
+            url: `${base}/api/alice/status-session`,
+            headers: { authorization: `Bearer ${forged}` },
+          }),
         floor: false,
       },
     };
     const results: Record<string, Load> = {};
     for (const [name, scenario] of Object.entries(scenarios)) {
       const runs: Load[] = [];
+      // A first, unrecorded run warms the JIT: the first seconds of a route measure the compiler.
+      await scenario.run();
       for (let i = 0; i < RUNS; i += 1) runs.push(await scenario.run());
       results[name] = medianLoad(runs);
       console.error(`  ${name}: ${results[name]?.rps} req/s`);
@@ -189,32 +254,18 @@ async function main() {
       p99: median(webhookRuns.map((r) => r.latencyMs.p99)),
     };
 
-    const boots: number[] = [];
-    for (let i = 0; i < Math.max(RUNS, 3); i += 1) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-boot-'));
-      const started = performance.now();
-      const child = await spawnServer('core/main.ts', daemonEnv(dir));
-      for (;;) {
-        const ok = await fetch(`http://127.0.0.1:${child.port}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) break;
-      }
-      boots.push(Math.round(performance.now() - started));
-      await stop(child.child);
-    }
-
-    // Memory: a fresh daemon, idle, then with 100 more connected sandbox sessions.
+    // Memory: a fresh daemon, idle, then with SESSIONS_FOR_MEMORY more connected sandbox sessions.
     const memDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-mem-'));
-    const mem = await spawnServer('core/main.ts', daemonEnv(memDir));
+    const mem = await spawnServer('core/main.ts', daemonEnv(memDir), [
+      '--expose-gc',
+      '--import',
+      './bench/gc-on-signal.ts',
+    ]);
     const memBase = `http://127.0.0.1:${mem.port}`;
     await connectSession(memBase, 'warmup');
-    await sleep(500);
-    const idleKb = rssKb(mem.child.pid as number);
+    const idleKb = await settledRssKb(mem.child.pid as number);
     for (let i = 0; i < SESSIONS_FOR_MEMORY; i += 1) await connectSession(memBase, `m${i}`);
-    await sleep(500);
-    const loadedKb = rssKb(mem.child.pid as number);
+    const loadedKb = await settledRssKb(mem.child.pid as number);
     await stop(mem.child);
 
     const rows = [
@@ -225,12 +276,14 @@ async function main() {
     ] as const;
     const table: string[] = [];
     table.push(
-      '| scenario | req/s | p99 ms | × bare Koa | target | non-2xx |',
-      '|---|---:|---:|---:|---|---:|',
+      '| scenario | req/s | p99 ms | × bare Koa | target | non-2xx | server CPU µs/req |',
+      '|---|---:|---:|---:|---|---:|---:|',
     );
     for (const [name, result, fixed, target] of rows) {
       const ratio = fixed ?? ((result?.rps ?? 0) / floor).toFixed(2);
-      table.push(`| ${name} | ${result?.rps} | ${result?.p99} | ${ratio} | ${target} | ${result?.non2xx} |`);
+      table.push(
+        `| ${name} | ${result?.rps} | ${result?.p99} | ${ratio} | ${target} | ${result?.non2xx} | ${result?.cpuUsPerRequest} |`,
+      );
     }
     table.push(
       '',
@@ -240,7 +293,7 @@ async function main() {
       `| webhook latency p50 / p99 | ${webhook.p50} / ${webhook.p99} ms | p99 < 250 |`,
       `| boot to /healthz 200 | ${median(boots)} ms | < 1000 |`,
       `| RSS idle | ${Math.round(idleKb / 1024)} MB | — |`,
-      `| RSS per idle sandbox session | ${Math.round((loadedKb - idleKb) / SESSIONS_FOR_MEMORY)} KB | < 100 |`,
+      `| RSS per idle sandbox session (${SESSIONS_FOR_MEMORY} sessions) | ${Math.round((loadedKb - idleKb) / SESSIONS_FOR_MEMORY)} KB | < 100 |`,
     );
     console.log(table.join('\n'));
     const output = {
@@ -251,6 +304,7 @@ async function main() {
         runs: RUNS,
         connections: CONNECTIONS,
         webhookMessages: WEBHOOK_MESSAGES,
+        sessionsForMemory: SESSIONS_FOR_MEMORY,
       },
       http: Object.fromEntries(
         Object.entries(results).map(([k, v]) => [k, { ...v, ratio: +(v.rps / floor).toFixed(2) }]),
