@@ -132,7 +132,7 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
-/** RSS after a settle and a full GC (bench/gc-on-signal.ts): the median of 5 samples, each after a GC. */
+/** RSS after a settle and a full GC (bench/gc-on-signal.mjs): the median of 5 samples, each after a GC. */
 async function settledRssKb(pid: number): Promise<number> {
   await sleep(1_000);
   const samples: number[] = [];
@@ -259,7 +259,7 @@ async function main() {
     const mem = await spawnServer('core/main.ts', daemonEnv(memDir), [
       '--expose-gc',
       '--import',
-      './bench/gc-on-signal.ts',
+      './bench/gc-on-signal.mjs',
     ]);
     const memBase = `http://127.0.0.1:${mem.port}`;
     await connectSession(memBase, 'warmup');

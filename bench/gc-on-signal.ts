@@ -1,8 +1,0 @@
-/**
- * Loaded only into the memory bench's daemon (`node --expose-gc --import ./bench/gc-on-signal.ts`):
- * SIGUSR2 runs a full garbage collection, so RSS is sampled without the garbage of whatever ran last
- * (sampled without it, 100 new sessions once measured as negative growth).
- */
-process.on('SIGUSR2', () => {
-  (globalThis as { gc?: () => void }).gc?.();
-});
