@@ -132,16 +132,22 @@ function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
-/** RSS after a settle and a full GC (bench/gc-on-signal.mjs): the median of 5 samples, each after a GC. */
-async function settledRssKb(pid: number): Promise<number> {
-  await sleep(1_000);
-  const samples: number[] = [];
+/**
+ * Memory after a settle and a full GC (bench/gc-on-signal.mjs): RSS and the JavaScript heap (used
+ * heap + external + array buffers), each the median of 5 samples taken after a GC.
+ */
+async function settledMemoryKb(pid: number, reportFile: string): Promise<{ rss: number; heap: number }> {
+  await sleep(3_000);
+  const rss: number[] = [];
+  const heap: number[] = [];
   for (let i = 0; i < 5; i += 1) {
     process.kill(pid, 'SIGUSR2');
     await sleep(300);
-    samples.push(rssKb(pid));
+    rss.push(rssKb(pid));
+    const usage = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Record<string, number>;
+    heap.push(Math.round(((usage.heapUsed ?? 0) + (usage.external ?? 0)) / 1024));
   }
-  return median(samples);
+  return { rss: median(rss), heap: median(heap) };
 }
 
 async function json(url: string, init?: RequestInit): Promise<any> {
@@ -256,16 +262,20 @@ async function main() {
 
     // Memory: a fresh daemon, idle, then with SESSIONS_FOR_MEMORY more connected sandbox sessions.
     const memDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-mem-'));
-    const mem = await spawnServer('core/main.ts', daemonEnv(memDir), [
+    const memoryFile = path.join(memDir, 'memory.json');
+    const mem = await spawnServer('core/main.ts', { ...daemonEnv(memDir), BENCH_MEMORY_FILE: memoryFile }, [
       '--expose-gc',
       '--import',
       './bench/gc-on-signal.mjs',
     ]);
     const memBase = `http://127.0.0.1:${mem.port}`;
     await connectSession(memBase, 'warmup');
-    const idleKb = await settledRssKb(mem.child.pid as number);
+    const idle = await settledMemoryKb(mem.child.pid as number, memoryFile);
     for (let i = 0; i < SESSIONS_FOR_MEMORY; i += 1) await connectSession(memBase, `m${i}`);
-    const loadedKb = await settledRssKb(mem.child.pid as number);
+    const loaded = await settledMemoryKb(mem.child.pid as number, memoryFile);
+    const idleKb = idle.rss;
+    const loadedKb = loaded.rss;
+    const heapPerSessionKb = Math.round((loaded.heap - idle.heap) / SESSIONS_FOR_MEMORY);
     await stop(mem.child);
 
     const rows = [
@@ -294,6 +304,7 @@ async function main() {
       `| boot to /healthz 200 | ${median(boots)} ms | < 1000 |`,
       `| RSS idle | ${Math.round(idleKb / 1024)} MB | — |`,
       `| RSS per idle sandbox session (${SESSIONS_FOR_MEMORY} sessions) | ${Math.round((loadedKb - idleKb) / SESSIONS_FOR_MEMORY)} KB | < 100 |`,
+      `| JS heap + external per idle sandbox session | ${heapPerSessionKb} KB | — |`,
     );
     console.log(table.join('\n'));
     const output = {
@@ -313,6 +324,7 @@ async function main() {
       bootMs: median(boots),
       rssIdleKb: idleKb,
       rssPerSessionKb: Math.round((loadedKb - idleKb) / SESSIONS_FOR_MEMORY),
+      heapPerSessionKb,
     };
     fs.mkdirSync('bench/results', { recursive: true });
     fs.writeFileSync('bench/results/latest.json', `${JSON.stringify(output, null, 2)}\n`);
