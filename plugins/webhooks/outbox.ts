@@ -510,7 +510,8 @@ export class Outbox implements OutboxService {
   private clientClass: Promise<typeof Client> | undefined;
 
   private async clientFor(origin: string): Promise<Client> {
-    const Client = await (this.clientClass ??= import('undici').then((undici) => undici.Client));
+    this.clientClass ??= import('undici').then((undici) => undici.Client);
+    const Client = await this.clientClass;
     let client = this.clients.get(origin);
     if (!client || client.closed || client.destroyed) {
       client = new Client(origin, { pipelining: this.settings.pipelining, keepAliveTimeout: 30_000 });
