@@ -115,7 +115,8 @@ export default definePlugin({
     });
 
     api.on('*', (event) => {
-      if (!io) return;
+      // No client connected: nothing to encode (socket.io would still serialise every event).
+      if (!io || io.engine.clientsCount === 0) return;
       const message = toSocket(event);
       if (message) io.to([roomOf(event.session), ALL]).emit(message.name, message.data);
       // wppd's own event (wppconnect-server has none): every status change with its reason, so a

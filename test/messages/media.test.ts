@@ -362,6 +362,6 @@ test('received media is kept in the data dir (owner-only) and still served when 
   t.is(res.body.base64, PNG.toString('base64'));
   // Logging the session out deletes what was kept for it.
   t.is((await p.d.api('bob', 'POST', 'logout-session')).status, 200);
-  await waitFor(async () => !fs.existsSync(file) || undefined);
-  t.false(fs.existsSync(path.dirname(file)));
+  await waitFor(async () => !fs.existsSync(path.dirname(file)) || undefined);
+  t.false(fs.existsSync(file));
 });
