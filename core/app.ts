@@ -2,19 +2,20 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import Router from '@koa/router';
-import { Type } from '@sinclair/typebox';
 import { type AwilixContainer, asValue, createContainer, InjectionMode } from 'awilix';
 import Koa from 'koa';
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { type LoadConfigOptions, loadConfig } from './config/load.ts';
 import type { CoreConfig } from './config/schema.ts';
-import { errorMessage, HttpError } from './errors.ts';
+import { errorMessage } from './errors.ts';
 import { EventBus } from './events/bus.ts';
 import { mintToken, secretsEqual, TokenVerifier } from './http/auth.ts';
-import { buildOpenApi, KNOWN_TAGS, SWAGGER_INIT_JS, swaggerUiHtml } from './http/openapi.ts';
+import { coreRoutes } from './http/core-routes.ts';
+import { apiDocsRouter } from './http/docs.ts';
+import { errorEnvelope } from './http/error-envelope.ts';
+import { buildOpenApi, KNOWN_TAGS } from './http/openapi.ts';
 import { fetchLimited } from './http/outbound.ts';
-import { mountRoute, withSessionKey } from './http/pipeline.ts';
+import { mountRoute } from './http/pipeline.ts';
 import { clientKey, RateLimiter } from './http/ratelimit.ts';
 import type { AnyRoute, RouteDefinition, RouteSchemas } from './http/route.ts';
 import { RouteIndex } from './http/route-index.ts';
@@ -233,7 +234,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
   const routeIndex = new RouteIndex();
   const routes: AnyRoute[] = [
     ...sessionRoutes({ sessions, secretKey: config.secretKey, version: VERSION }),
-    ...coreRoutes(),
+    ...coreRoutes({ metrics, sessions, plugins: records }),
     ...records.filter((r) => r.state === 'started').flatMap((r) => r.routes),
   ];
   // Per-IP token buckets: secret-key routes (generate-token hashes with bcrypt; wrong keys are
@@ -271,132 +272,10 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
   for (const route of routes) mountRoute(routeIndex, route, pipeline);
 
   const openapi = buildOpenApi(routes, { version: VERSION, serverUrl: publicUrl });
-  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-  const docsRouter = new Router();
-  docsRouter.get('/api-docs', (ctx) => {
-    ctx.type = 'text/html';
-    ctx.body = swaggerUiHtml('/api-docs/openapi.json');
-  });
-  docsRouter.get('/api-docs/openapi.json', (ctx) => {
-    ctx.body = openapi;
-  });
-  docsRouter.get('/api-docs/init.js', (ctx) => {
-    ctx.type = 'application/javascript';
-    ctx.body = SWAGGER_INIT_JS;
-  });
-  for (const asset of ['swagger-ui.css', 'swagger-ui-bundle.js']) {
-    docsRouter.get(`/api-docs/${asset}`, (ctx) => {
-      ctx.type = asset.endsWith('.css') ? 'text/css' : 'application/javascript';
-      ctx.set('cache-control', 'public, max-age=86400');
-      ctx.body = fs.createReadStream(path.join(swaggerDir, asset));
-    });
-  }
-
-  function coreRoutes(): AnyRoute[] {
-    const sessionGauge = new Gauge({
-      name: 'wppd_session_status',
-      help: '1 for the status each known session is in',
-      labelNames: ['session', 'status'],
-      registers: [metrics],
-      collect() {
-        this.reset();
-        for (const session of sessions.live())
-          this.set({ session: session.name, status: session.status ?? 'null' }, 1);
-      },
-    });
-    void sessionGauge;
-    const healthBody = () => ({ uptime: process.uptime(), message: 'OK', timestamp: Date.now() });
-    const list: AnyRoute[] = [
-      {
-        method: 'GET',
-        path: '/healthz',
-        summary: 'Liveness check',
-        tags: ['Misc'],
-        auth: 'none',
-        handler: () => ({ body: healthBody() }),
-      },
-      {
-        method: 'GET',
-        path: '/unhealthy',
-        summary: 'Report the daemon as unhealthy (for testing health checks)',
-        description:
-          'Answers 503 so a health check can be tested. Unlike wppconnect-server it never kills the process.',
-        tags: ['Misc'],
-        auth: 'none',
-        schema: { responses: { 503: { description: 'Always: the daemon reports itself unhealthy' } } },
-        handler: () => ({ status: 503, body: { ...healthBody(), message: 'Unhealthy (report only)' } }),
-      },
-      {
-        method: 'GET',
-        path: '/metrics',
-        summary: 'Prometheus metrics',
-        tags: ['Misc'],
-        auth: 'none',
-        schema: { responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } },
-        handler: async () => ({ type: metrics.contentType, body: await metrics.metrics() }),
-      },
-      {
-        method: 'GET',
-        path: '/api/:secretkey/plugins',
-        summary: 'Plugins: loaded, disabled or failed, and why',
-        tags: ['Misc'],
-        auth: 'secretKey',
-        schema: { params: Type.Object({ secretkey: Type.String() }) },
-        handler: () => ({
-          body: {
-            status: 'success',
-            response: records.map((r) => ({
-              name: r.name,
-              version: r.version,
-              builtin: r.builtin,
-              state: r.state,
-              error: r.error ?? null,
-              routes: r.routes.map((route) => `${route.method} ${route.path}`),
-            })),
-          },
-        }),
-      },
-    ];
-    return list;
-  }
+  const docsRouter = apiDocsRouter(openapi);
 
   let closing: Promise<void> | undefined;
-  app.use(async (ctx, next) => {
-    // While shutting down, each answer closes its connection, so keep-alive clients let go at once.
-    if (closing) ctx.set('connection', 'close');
-    try {
-      await next();
-      // Paths are not echoed: they can carry the secret key or `session:token`.
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
-        ctx.body = { status: 'error', message: `No such route: ${ctx.method}` };
-      } else if (ctx.status === 405 && typeof ctx.body !== 'object') {
-        ctx.body = { status: 'error', message: `Method not allowed: ${ctx.method}` };
-      }
-      const withSession = withSessionKey(ctx, ctx.body);
-      if (withSession !== ctx.body) ctx.body = withSession;
-    } catch (error) {
-      if (error instanceof HttpError) {
-        ctx.status = error.status;
-        ctx.set(error.headers);
-        ctx.body = withSessionKey(ctx, error.body);
-        return;
-      }
-      const status = (error as { status?: number }).status;
-      if (status && status >= 400 && status < 500) {
-        ctx.status = status;
-        ctx.body = withSessionKey(ctx, { status: 'error', message: errorMessage(error) });
-        return;
-      }
-      // The route pattern, never ctx.path: paths carry the secret key and `session:token`.
-      log.error(
-        { err: error, route: ctx._matchedRoute ?? 'unmatched', method: ctx.method },
-        'request failed',
-      );
-      ctx.status = 500;
-      ctx.body = { status: 'error', message: 'Internal error', error: errorMessage(error) };
-    }
-  });
+  app.use(errorEnvelope(log, () => closing !== undefined));
   app.use(routeIndex.middleware());
   app.use(docsRouter.routes());
 
