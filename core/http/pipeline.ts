@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type AwilixContainer, asValue } from 'awilix';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import type { koaBody } from 'koa-body';
 import { resolveRecipients } from '../engine/recipients.ts';
 import { HttpError, httpError } from '../errors.ts';
@@ -146,7 +146,7 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
     return jsonBodyParser;
   };
   const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-  routes.routerFor(route.path)[method](route.path, async (ctx: Context, next: Next) => {
+  const handle = async (ctx: Context): Promise<void> => {
     const params = { ...(ctx.params as Record<string, string>) };
     let sessionName = '';
     if (route.auth === 'token') sessionName = await authenticate(ctx, params, deps);
@@ -206,7 +206,18 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
       if (requestUploadDir) await fs.rm(requestUploadDir, { recursive: true, force: true });
       await request?.disposeScope();
     }
-    void next;
+  };
+  routes.routerFor(route.path)[method](route.path, async (ctx: Context) => {
+    try {
+      await handle(ctx);
+    } catch (error) {
+      // Answered here instead of unwinding through the router's layers to the error envelope: a
+      // refused token is the common case under a flood, and each async layer it unwinds costs.
+      if (!(error instanceof HttpError)) throw error;
+      ctx.status = error.status;
+      ctx.set(error.headers);
+      ctx.body = error.body;
+    }
   });
 }
 
