@@ -199,7 +199,7 @@ export default definePlugin<ChatwootConfig>({
         'Differences from wppconnect-server: the route is authenticated, a session that is not connected gets 404 at',
         'once instead of a hanging request, and replays are not sent twice.',
       ].join(' '),
-      tags: ['Chatwoot'],
+      tags: ['Misc', 'Chatwoot'],
       auth: 'none',
       jsonLimit: '5mb',
       rawBody: true,

@@ -46,7 +46,8 @@ export function seedFields(): Map<string, string[]> {
     else if (/^(Responses|path Parameters)/.test(line)) collecting = false;
     else if (collecting && route) {
       const field = /^\$?(\w+)(?: required)? \|/.exec(line.trim());
-      if (field) fields.get(route)?.push(field[1] as string);
+      // "object |" is an unnamed field of the published page (add-new-label's options), not a name.
+      if (field && field[1] !== 'object') fields.get(route)?.push(field[1] as string);
     }
   }
   return fields;
