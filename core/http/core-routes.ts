@@ -12,7 +12,8 @@ export interface CoreRouteDeps {
 
 /** The core's own routes besides the session routes: health, metrics, and the plugin listing. */
 export function coreRoutes({ metrics, sessions, plugins: records }: CoreRouteDeps): AnyRoute[] {
-  const sessionGauge = new Gauge({
+  // Registered on the metrics registry, which reads it on every scrape.
+  new Gauge({
     name: 'wppd_session_status',
     help: '1 for the status each known session is in',
     labelNames: ['session', 'status'],
@@ -23,7 +24,6 @@ export function coreRoutes({ metrics, sessions, plugins: records }: CoreRouteDep
         this.set({ session: session.name, status: session.status ?? 'null' }, 1);
     },
   });
-  void sessionGauge;
   const healthBody = () => ({ uptime: process.uptime(), message: 'OK', timestamp: Date.now() });
   const list: AnyRoute[] = [
     {
