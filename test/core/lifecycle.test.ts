@@ -158,3 +158,15 @@ test('start-all starts every stored session', async (t) => {
     );
   t.pass();
 });
+
+test('/metrics is Prometheus text with a status gauge per session', async (t) => {
+  const d = await startDaemon();
+  t.teardown(() => d.close());
+  await d.connect('gauged');
+  const res = await fetch(`${d.url}/metrics`);
+  t.is(res.status, 200);
+  t.regex(res.headers.get('content-type') ?? '', /^text\/plain/);
+  const text = await res.text();
+  t.regex(text, /^wppd_session_status\{session="gauged",status="CONNECTED"\} 1$/m);
+  t.regex(text, /^process_resident_memory_bytes \d+/m);
+});
