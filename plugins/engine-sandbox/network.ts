@@ -375,9 +375,7 @@ export class SandboxNetwork {
         ack: 2,
         t: own.t,
       });
-      this.saveMessage(recipient.session, copy);
-      this.emit(recipient, 'onmessage', copy);
-      this.emit(recipient, 'onanymessage', copy);
+      this.receive(recipient, copy);
       received ||= Boolean(recipient.callbacks);
     }
     if (received) {
@@ -410,10 +408,15 @@ export class SandboxNetwork {
       ack: 2,
       t: original.t,
     });
-    this.saveMessage(recipient.session, copy);
-    this.emit(recipient, 'onmessage', copy);
-    this.emit(recipient, 'onanymessage', copy);
+    this.receive(recipient, copy);
     return copy;
+  }
+
+  /** A phone receives its copy of a message: stored, then onmessage and onanymessage. */
+  private receive(phone: SandboxPhone, message: Message): void {
+    this.saveMessage(phone.session, message);
+    this.emit(phone, 'onmessage', message);
+    this.emit(phone, 'onanymessage', message);
   }
 
   /** A message from a number outside the daemon (the sandbox/inbound route). */
@@ -437,9 +440,7 @@ export class SandboxNetwork {
       t: Math.floor(Date.now() / 1000),
     });
     if (this.hasBlocked(recipient, fromWid)) return message;
-    this.saveMessage(recipient.session, message);
-    this.emit(recipient, 'onmessage', message);
-    this.emit(recipient, 'onanymessage', message);
+    this.receive(recipient, message);
     return message;
   }
 
@@ -467,9 +468,7 @@ export class SandboxNetwork {
       ack: 2,
       t: original.t,
     });
-    this.saveMessage(viewer.session, copy);
-    this.emit(viewer, 'onmessage', copy);
-    this.emit(viewer, 'onanymessage', copy);
+    this.receive(viewer, copy);
     return copy;
   }
 
