@@ -13,14 +13,14 @@ import { mintToken, secretsEqual, TokenVerifier } from './http/auth.ts';
 import { coreRoutes } from './http/core-routes.ts';
 import { apiDocsRouter } from './http/docs.ts';
 import { errorEnvelope } from './http/error-envelope.ts';
-import { buildOpenApi, KNOWN_TAGS } from './http/openapi.ts';
+import { buildOpenApi } from './http/openapi.ts';
 import { fetchLimited } from './http/outbound.ts';
 import { mountRoute } from './http/pipeline.ts';
 import { clientKey, RateLimiter } from './http/ratelimit.ts';
 import type { AnyRoute, RouteDefinition, RouteSchemas } from './http/route.ts';
 import { RouteIndex } from './http/route-index.ts';
 import { createLogger, type Logger } from './logger.ts';
-import type { PluginApi, WppdPlugin } from './plugins/contract.ts';
+import type { PluginApi } from './plugins/contract.ts';
 import {
   checkCoreRange,
   emptyRecord,
@@ -343,6 +343,3 @@ function publicUrlOf(config: CoreConfig): string {
   const host = config.host.replace(/\/+$/, '');
   return /:\d+$/.test(host) ? host : `${host}:${config.port}`;
 }
-
-export type { WppdPlugin };
-export { KNOWN_TAGS };
