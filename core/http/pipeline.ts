@@ -11,7 +11,7 @@ import { isValidSessionName, type SessionManager } from '../sessions/manager.ts'
 import { NOT_CONNECTED_BODY, type Session } from '../sessions/session.ts';
 import { AUTH_ERRORS, secretsEqual, type TokenVerifier, tokenFromRequest } from './auth.ts';
 import type { AnyRoute, RouteRequest, UploadedFile } from './route.ts';
-import type { RouteIndex } from './route-index.ts';
+import type { RouteHandler, RouteIndex } from './route-index.ts';
 import { compileValidator } from './validation.ts';
 
 export interface PipelineDeps {
@@ -89,6 +89,10 @@ class PipelineRequest implements RouteRequest {
     return this.requestScope;
   }
 
+  get hasScope(): boolean {
+    return this.requestScope !== undefined;
+  }
+
   async disposeScope(): Promise<void> {
     await this.requestScope?.dispose();
   }
@@ -145,31 +149,34 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
     jsonBodyParser = await shared;
     return jsonBodyParser;
   };
-  const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-  const handle = async (ctx: Context): Promise<void> => {
-    const params = { ...(ctx.params as Record<string, string>) };
-    let sessionName = '';
-    if (route.auth === 'token') sessionName = await authenticate(ctx, params, deps);
-    else if (route.auth === 'secretKey') {
-      checkRate(deps.mayUseSecretKey?.(ctx.ip), 'Too many requests with the secret key; try again later');
-      if (!secretsEqual(params.secretkey ?? '', deps.secretKey)) {
-        deps.onAuthFailure?.(ctx.ip);
-        throw new HttpError(400, route.secretKeyError ?? DEFAULT_SECRET_KEY_ERROR);
-      }
-    }
-    if (!sessionName && params.session !== undefined) {
-      sessionName = params.session;
-      checkSessionName(sessionName);
-    }
-    if (sessionName) params.session = sessionName;
-    ctx.state.sessionName = sessionName;
-
-    const session: Session | undefined = sessionName ? deps.sessions.getOrCreate(sessionName) : undefined;
-    if (route.connected && !session?.isConnected) throw new HttpError(404, NOT_CONNECTED_BODY);
-
+  // One async function per request, awaiting only what is really asynchronous: every extra async
+  // layer or `await` of a plain value cost a promise and a microtask turn, a measurable part of a
+  // trivial route (status-session) and of a refused token.
+  const handle: RouteHandler = async (ctx, params) => {
     const requestUploadDir = route.upload ? path.join(deps.uploadDir, randomUUID()) : undefined;
     let request: PipelineRequest | undefined;
     try {
+      let sessionName = '';
+      if (route.auth === 'token') {
+        const verdict = authenticate(ctx, params, deps);
+        sessionName = typeof verdict === 'string' ? verdict : await verdict;
+      } else if (route.auth === 'secretKey') {
+        checkRate(deps.mayUseSecretKey?.(ctx.ip), 'Too many requests with the secret key; try again later');
+        if (!secretsEqual(params.secretkey ?? '', deps.secretKey)) {
+          deps.onAuthFailure?.(ctx.ip);
+          throw new HttpError(400, route.secretKeyError ?? DEFAULT_SECRET_KEY_ERROR);
+        }
+      }
+      if (!sessionName && params.session !== undefined) {
+        sessionName = params.session;
+        checkSessionName(sessionName);
+      }
+      if (sessionName) params.session = sessionName;
+      ctx.state.sessionName = sessionName;
+
+      const session: Session | undefined = sessionName ? deps.sessions.getOrCreate(sessionName) : undefined;
+      if (route.connected && !session?.isConnected) throw new HttpError(404, NOT_CONNECTED_BODY);
+
       if (requestUploadDir) {
         await fs.mkdir(requestUploadDir, { recursive: true });
         await (await bodyParserFor(requestUploadDir))(ctx, noop);
@@ -179,7 +186,7 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
         rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody)
           ? (rawBody as Record<string, unknown>)
           : {};
-      const query = { ...(ctx.query as Record<string, unknown>) };
+      const query = ctx.querystring ? { ...(ctx.query as Record<string, unknown>) } : {};
       validators.params?.(params);
       validators.query?.(query);
       validators.body?.(body);
@@ -195,37 +202,35 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
         session as Session,
         recipients,
       );
-      const reply = await route.handler(request);
+      const pending = route.handler(request);
+      const reply = pending instanceof Promise ? await pending : pending;
       if (reply) {
         ctx.status = reply.status ?? 200;
         if (reply.headers) ctx.set(reply.headers);
         if (reply.type) ctx.type = reply.type;
         ctx.body = reply.body;
       }
-    } finally {
-      if (requestUploadDir) await fs.rm(requestUploadDir, { recursive: true, force: true });
-      await request?.disposeScope();
-    }
-  };
-  routes.routerFor(route.path)[method](route.path, async (ctx: Context) => {
-    try {
-      await handle(ctx);
     } catch (error) {
-      // Answered here instead of unwinding through the router's layers to the error envelope: a
-      // refused token is the common case under a flood, and each async layer it unwinds costs.
+      // Answered here instead of unwinding to the error envelope: a refused token is the common
+      // case under a flood, and each async layer it unwinds costs.
       if (!(error instanceof HttpError)) throw error;
       ctx.status = error.status;
       ctx.set(error.headers);
       ctx.body = error.body;
+    } finally {
+      if (requestUploadDir) await fs.rm(requestUploadDir, { recursive: true, force: true });
+      if (request?.hasScope) await request.disposeScope();
     }
-  });
+  };
+  routes.add(route.method, route.path, handle);
 }
 
-async function authenticate(
+/** The session name of an accepted token: at once when the verdict is cached, else after bcrypt. */
+function authenticate(
   ctx: Context,
   params: Record<string, string>,
   deps: PipelineDeps,
-): Promise<string> {
+): string | Promise<string> {
   const raw = params.session ?? '';
   if (!raw) throw new HttpError(401, AUTH_ERRORS.noSession);
   const { session, token } = tokenFromRequest(raw, ctx.get('authorization') || undefined);
@@ -234,16 +239,16 @@ async function authenticate(
   if (!token) throw new HttpError(401, AUTH_ERRORS.noToken);
   // A token seen before (accepted or refused) is answered from cache for free (one lookup, no
   // await); a new one costs the client an attempt, taken before any hashing.
-  let ok = deps.tokens.cachedVerdict(session, token);
-  if (ok === undefined) {
-    checkRate(deps.mayTryToken?.(ctx.ip), 'Too many authentication attempts; try again later');
-    ok = await deps.tokens.verify(session, token);
-  }
-  if (!ok) {
-    deps.onAuthFailure?.(ctx.ip);
-    throw new HttpError(401, AUTH_ERRORS.badToken);
-  }
-  return session;
+  const cached = deps.tokens.cachedVerdict(session, token);
+  if (cached !== undefined) return acceptedSession(cached, session, ctx, deps);
+  checkRate(deps.mayTryToken?.(ctx.ip), 'Too many authentication attempts; try again later');
+  return deps.tokens.verify(session, token).then((ok) => acceptedSession(ok, session, ctx, deps));
+}
+
+function acceptedSession(ok: boolean, session: string, ctx: Context, deps: PipelineDeps): string {
+  if (ok) return session;
+  deps.onAuthFailure?.(ctx.ip);
+  throw new HttpError(401, AUTH_ERRORS.badToken);
 }
 
 /** Answers 429 (with Retry-After) when a rate-limit hook says the client must wait. */
