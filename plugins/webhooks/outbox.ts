@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Client, Dispatcher } from 'undici';
 import {
   type Deliverer,
@@ -156,6 +157,7 @@ export class Outbox implements OutboxService {
   onAttempt: (target: string, outcome: 'delivered' | 'retry' | 'failed') => void = () => undefined;
   private stopped = false;
   private statements!: ReturnType<Outbox['prepare']>;
+  private readonly headStatements = new Map<number, Statement<[string, string, number], Row>>();
 
   constructor(
     private readonly file: string,
@@ -167,6 +169,7 @@ export class Outbox implements OutboxService {
     this.db = openSqlite(this.file);
     this.db.exec(SCHEMA);
     this.statements = this.prepare(this.db);
+    this.headStatements.clear();
     this.stopped = false;
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), 60 * 60 * 1000);
@@ -178,6 +181,22 @@ export class Outbox implements OutboxService {
       this.kick(session, target);
   }
 
+  /**
+   * The lane's next rows, at most `limit`. The limit is written into the statement (one prepared
+   * statement per limit, at most a window's worth): with `LIMIT ?` the same query measured ~16 µs
+   * instead of ~3 µs, and the outbox runs it about three times per event.
+   */
+  private headRows(session: string, target: string, afterSeq: number, limit: number): Row[] {
+    let statement = this.headStatements.get(limit);
+    if (!statement) {
+      statement = (this.db as SqliteDatabase).prepare<[string, string, number], Row>(
+        `SELECT * FROM deliveries WHERE session = ? AND target = ? AND status = 'pending' AND seq > ? ORDER BY seq LIMIT ${Math.max(1, Math.trunc(limit))}`,
+      );
+      this.headStatements.set(limit, statement);
+    }
+    return statement.all(session, target, afterSeq);
+  }
+
   private prepare(db: SqliteDatabase) {
     return {
       insert: db.prepare(
@@ -186,9 +205,6 @@ export class Outbox implements OutboxService {
          ON CONFLICT (dedupe_key) DO NOTHING`,
       ),
       byDedupe: db.prepare('SELECT id FROM deliveries WHERE dedupe_key = ?'),
-      head: db.prepare(
-        `SELECT * FROM deliveries WHERE session = ? AND target = ? AND status = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
-      ),
       pendingLanes: db.prepare(`SELECT DISTINCT session, target FROM deliveries WHERE status = 'pending'`),
       succeed: db.prepare(
         `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status = ?, last_error = NULL, delivered_at = ? WHERE seq = ?`,
@@ -377,12 +393,7 @@ export class Outbox implements OutboxService {
       if (lane.cursor === 0) this.writeSucceeded();
       // The window's worth of next rows in one query (one query per row was a visible cost).
       fill: while (lane.inFlight < window && !lane.blocked && !lane.timer) {
-        const rows = this.statements.head.all(
-          lane.session,
-          lane.target,
-          lane.cursor,
-          window - lane.inFlight,
-        ) as Row[];
+        const rows = this.headRows(lane.session, lane.target, lane.cursor, window - lane.inFlight);
         if (rows.length === 0) break;
         for (const row of rows) {
           const wait = row.next_at - Date.now();
