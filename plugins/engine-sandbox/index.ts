@@ -31,10 +31,11 @@ export default definePlugin<SandboxConfig>({
     // A simulated network: surviving a process kill (WAL) is enough; without fsyncs at checkpoints,
     // which with synchronous=NORMAL stalled a send every few hundred messages.
     db.pragma('synchronous = OFF');
+    const network = new SandboxNetwork(db);
     api.onStop(() => {
+      network.writeMessages();
       db.close();
     });
-    const network = new SandboxNetwork(db);
     const engine = new SandboxEngine(network, api.config.autoscanMs);
     api.provideEngine(engine);
     api.provide('network', () => network);
