@@ -52,6 +52,11 @@ interface Lane {
   /** A failure or a rewind: dispatch nothing new until the in-flight rows settle. */
   blocked: boolean;
   pumping: boolean;
+  /**
+   * The highest seq this process enqueued in the lane (0: none yet). Once the cursor reaches it
+   * there is nothing newer to read, so the lane skips its query: most completions found nothing.
+   */
+  newest: number;
   timer?: NodeJS.Timeout;
   /** Settles once the lane's latest dispatch has handed its request to the connection. */
   lastSent: Promise<void>;
@@ -254,6 +259,7 @@ export class Outbox implements OutboxService {
       const existing = this.statements.byDedupe.get(request.dedupeKey) as { id: string } | undefined;
       return { id: existing?.id ?? id, duplicate: true };
     }
+    this.laneOf(request.session, request.target).newest = Number(result.lastInsertRowid);
     this.kick(request.session, request.target);
     return { id, duplicate: false };
   }
@@ -356,6 +362,7 @@ export class Outbox implements OutboxService {
         cursor: 0,
         blocked: false,
         pumping: false,
+        newest: 0,
         lastSent: Promise.resolve(),
       };
       this.lanes.set(key, lane);
@@ -393,6 +400,7 @@ export class Outbox implements OutboxService {
       if (lane.cursor === 0) this.writeSucceeded();
       // The window's worth of next rows in one query (one query per row was a visible cost).
       fill: while (lane.inFlight < window && !lane.blocked && !lane.timer) {
+        if (lane.cursor !== 0 && lane.cursor >= lane.newest && lane.newest !== 0) break;
         const rows = this.headRows(lane.session, lane.target, lane.cursor, window - lane.inFlight);
         if (rows.length === 0) break;
         for (const row of rows) {
