@@ -64,6 +64,13 @@ export type MessageContent = Omit<
   'id' | 'from' | 'to' | 'chatId' | 'fromMe' | 'notifyName' | 'sender' | 'ack' | 't'
 >;
 
+/** How many entities (or known absences) the network keeps in memory before starting over. */
+const ENTITY_CACHE_SIZE = 10_000;
+
+function entityKey(owner: string, kind: string, id: string): string {
+  return `${owner}\n${kind}\n${id}`;
+}
+
 /** The chat every phone's status stories go to. */
 export const STATUS_BROADCAST = 'status@broadcast';
 
@@ -86,6 +93,13 @@ export class SandboxNetwork {
     [owner: string, id: string, chat: string, data: string]
   >();
   private writeScheduled: NodeJS.Immediate | undefined;
+  /**
+   * Entities as stored (their JSON, or null when absent), by owner, kind and id: a send reads two
+   * (the chat's disappearing-message timer, whether the recipient blocked the sender), each a SQLite
+   * read, together a visible part of send-message. Writes go through it; a transaction that throws
+   * forgets it whole (its writes were rolled back); it is bounded.
+   */
+  private readonly entityCache = new Map<string, string | null>();
   private readonly statements;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -190,6 +204,7 @@ export class SandboxNetwork {
       this.statements.deleteOwnerMessages.run(session);
       this.statements.deleteOwnerEntities.run(session);
     })();
+    this.entityCache.clear();
   }
 
   phone(session: string): SandboxPhone | undefined {
@@ -280,12 +295,25 @@ export class SandboxNetwork {
   // ---- generic persisted state (chats' flags, groups, labels, catalog …) ----
   /** `owner` is a session name, or '' for state shared by the whole network (groups, newsletters). */
   putEntity<T>(owner: string, kind: string, id: string, data: T): void {
-    this.statements.putEntity.run(owner, kind, id, JSON.stringify(data));
+    const json = JSON.stringify(data);
+    this.statements.putEntity.run(owner, kind, id, json);
+    this.cacheEntity(owner, kind, id, json);
   }
 
   getEntity<T>(owner: string, kind: string, id: string): T | undefined {
-    const row = this.statements.getEntity.get(owner, kind, id) as { data: string } | undefined;
-    return row && (JSON.parse(row.data) as T);
+    let json = this.entityCache.get(entityKey(owner, kind, id));
+    if (json === undefined) {
+      const row = this.statements.getEntity.get(owner, kind, id) as { data: string } | undefined;
+      json = row?.data ?? null;
+      this.cacheEntity(owner, kind, id, json);
+    }
+    // Parsed per read: callers may change what they get.
+    return json === null ? undefined : (JSON.parse(json) as T);
+  }
+
+  private cacheEntity(owner: string, kind: string, id: string, json: string | null): void {
+    if (this.entityCache.size >= ENTITY_CACHE_SIZE) this.entityCache.clear();
+    this.entityCache.set(entityKey(owner, kind, id), json);
   }
 
   listEntities<T>(owner: string, kind: string): T[] {
@@ -296,10 +324,16 @@ export class SandboxNetwork {
 
   deleteEntity(owner: string, kind: string, id: string): void {
     this.statements.deleteEntity.run(owner, kind, id);
+    this.cacheEntity(owner, kind, id, null);
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      this.entityCache.clear();
+      throw error;
+    }
   }
 
   /** Whether `owner` blocked this sender (block-contact): a blocked contact's messages are not delivered. */
