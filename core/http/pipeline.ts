@@ -159,7 +159,10 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
       let sessionName = '';
       if (route.auth === 'token') {
         const verdict = authenticate(ctx, params, deps);
-        sessionName = typeof verdict === 'string' ? verdict : await verdict;
+        const accepted = verdict instanceof Promise ? await verdict : verdict;
+        // A wrong token comes back as its answer rather than thrown: attackers send floods of them.
+        if (accepted instanceof HttpError) return answer(ctx, accepted);
+        sessionName = accepted;
       } else if (route.auth === 'secretKey') {
         checkRate(deps.mayUseSecretKey?.(ctx.ip), 'Too many requests with the secret key; try again later');
         if (!secretsEqual(params.secretkey ?? '', deps.secretKey)) {
@@ -214,9 +217,7 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
       // Answered here instead of unwinding to the error envelope: a refused token is the common
       // case under a flood, and each async layer it unwinds costs.
       if (!(error instanceof HttpError)) throw error;
-      ctx.status = error.status;
-      ctx.set(error.headers);
-      ctx.body = error.body;
+      answer(ctx, error);
     } finally {
       if (requestUploadDir) await fs.rm(requestUploadDir, { recursive: true, force: true });
       if (request?.hasScope) await request.disposeScope();
@@ -230,7 +231,7 @@ function authenticate(
   ctx: Context,
   params: Record<string, string>,
   deps: PipelineDeps,
-): string | Promise<string> {
+): string | HttpError | Promise<string | HttpError> {
   const raw = params.session ?? '';
   if (!raw) throw new HttpError(401, AUTH_ERRORS.noSession);
   const { session, token } = tokenFromRequest(raw, ctx.get('authorization') || undefined);
@@ -245,10 +246,19 @@ function authenticate(
   return deps.tokens.verify(session, token).then((ok) => acceptedSession(ok, session, ctx, deps));
 }
 
-function acceptedSession(ok: boolean, session: string, ctx: Context, deps: PipelineDeps): string {
+/** The answer to a wrong token: one shared instance, never changed. */
+const BAD_TOKEN = new HttpError(401, AUTH_ERRORS.badToken);
+
+function acceptedSession(ok: boolean, session: string, ctx: Context, deps: PipelineDeps): string | HttpError {
   if (ok) return session;
   deps.onAuthFailure?.(ctx.ip);
-  throw new HttpError(401, AUTH_ERRORS.badToken);
+  return BAD_TOKEN;
+}
+
+function answer(ctx: Context, error: HttpError): void {
+  ctx.status = error.status;
+  ctx.set(error.headers);
+  ctx.body = error.body;
 }
 
 /** Answers 429 (with Retry-After) when a rate-limit hook says the client must wait. */
