@@ -214,8 +214,8 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
         ctx.body = reply.body;
       }
     } catch (error) {
-      // Answered here instead of unwinding to the error envelope: a refused token is the common
-      // case under a flood, and each async layer it unwinds costs.
+      // Refusals (validation, not connected, rate limits) are answered here rather than unwinding
+      // to the error envelope: each async layer an exception unwinds costs.
       if (!(error instanceof HttpError)) throw error;
       answer(ctx, error);
     } finally {
