@@ -8,14 +8,11 @@
  *
  * The .cpuprofile file stays in bench/results/profiles/ (open it in Chrome DevTools for the flame chart).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import autocannon from 'autocannon';
+import { SCENARIOS, type Scenario, scenarioOptions, spawnDaemon, stop } from './harness.ts';
 
-const SECRET = 'bench-secret';
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const index = args.indexOf(`--${name}`);
@@ -68,90 +65,26 @@ export function summarize(file: string, top = 30): string {
   return `${total} samples\n-- self --\n${table(self)}\n-- inclusive --\n${table(inclusive)}`;
 }
 
-async function json(url: string, init?: RequestInit): Promise<any> {
-  return (await fetch(url, init)).json();
-}
-
-async function connect(base: string, session: string): Promise<{ token: string; number: string }> {
-  const { token } = await json(`${base}/api/${session}/${SECRET}/generate-token`, { method: 'POST' });
-  const headers = { authorization: `Bearer ${token}` };
-  await fetch(`${base}/api/${session}/start-session`, { method: 'POST', headers });
-  for (;;) {
-    const status = await json(`${base}/api/${session}/status-session`, { headers });
-    if (status.status === 'CONNECTED') break;
-    if (status.status === 'QRCODE')
-      await fetch(`${base}/api/${session}/sandbox/scan`, { method: 'POST', headers });
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const phone = await json(`${base}/api/${session}/get-phone-number`, { headers });
-  return { token, number: String(phone.response ?? '').replace(/@.*/, '') };
-}
-
 async function main() {
   if (args[0] === '--summarize') {
     console.log(summarize(args[1] as string, option('top', 30)));
     return;
   }
-  const scenario = args[0] ?? 'status';
+  const scenario = (args[0] ?? 'status') as Scenario;
+  if (!SCENARIOS.includes(scenario))
+    throw new Error(`unknown scenario ${scenario}; one of ${SCENARIOS.join(', ')}`);
   const dir = path.resolve('bench/results/profiles');
   fs.mkdirSync(dir, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-profile-'));
   const before = new Set(fs.readdirSync(dir));
-  const child = spawn(
-    process.execPath,
-    ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'core/main.ts'],
-    {
-      env: {
-        ...process.env,
-        WPPD_ENGINE: 'sandbox',
-        PORT: '0',
-        WPPD_BIND: '127.0.0.1',
-        WPPD_DATA_DIR: dataDir,
-        SECRET_KEY: SECRET,
-        START_ALL_SESSION: 'false',
-        WPPD_SANDBOX_AUTOSCAN_MS: '0',
-        LOG_LEVEL: 'info',
-        WPPD_RATE_TOKEN_CHECK_BURST: '0',
-        WPPD_RATE_SECRET_KEY_BURST: '0',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+  const daemon = await spawnDaemon(
+    {},
+    { nodeArgs: ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`] },
   );
-  const port = await new Promise<number>((resolve) => {
-    readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'wppd listening' && entry.port) resolve(entry.port);
-      } catch {}
-    });
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const alice = await connect(base, 'alice');
-  const bob = await connect(base, 'bob');
-  const auth = { authorization: `Bearer ${alice.token}` };
-  const options: Record<string, autocannon.Options> = {
-    status: { url: `${base}/api/alice/status-session`, headers: auth },
-    healthz: { url: `${base}/healthz` },
-    nope: { url: `${base}/nope` },
-    'wrong-token': {
-      url: `${base}/api/alice/status-session`,
-      headers: { authorization: `Bearer $2b$10$${'x'.repeat(53)}` },
-    },
-    send: {
-      url: `${base}/api/alice/send-message`,
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ phone: bob.number, message: 'bench' }),
-    },
-  };
-  const chosen = options[scenario];
-  if (!chosen) throw new Error(`unknown scenario ${scenario}`);
-  const result = await autocannon({ connections: 50, duration: option('duration', 5), ...chosen });
+  const options = await scenarioOptions(daemon.url);
+  const result = await autocannon({ connections: 50, duration: option('duration', 5), ...options[scenario] });
   console.log(`${scenario}: ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await stop(daemon.child);
+  fs.rmSync(daemon.dataDir, { recursive: true, force: true });
   const file = fs.readdirSync(dir).find((f) => !before.has(f) && f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile written');
   const named = path.join(dir, `${scenario}-${file}`);

@@ -6,15 +6,22 @@
  *   npm run bench [-- --duration 5 --runs 3 --connections 50 --quick]
  *   npm run bench -- --http-only     # the four HTTP scenarios only, printed (for iterating on a fix)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
+import {
+  connectSession,
+  type Load,
+  load as loadOnce,
+  median,
+  scenarioOptions,
+  spawnDaemon,
+  spawnServer,
+  stop,
+} from './harness.ts';
 import { benchWebhooks } from './webhooks.ts';
 
-const SECRET = 'bench-secret';
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const index = args.indexOf(`--${name}`);
@@ -31,19 +38,6 @@ const WEBHOOK_MESSAGES = option('messages', quick ? 2_000 : 10_000);
 // negative once).
 const SESSIONS_FOR_MEMORY = option('sessions', 300);
 
-interface Load {
-  rps: number;
-  p99: number;
-  non2xx: number;
-  /** The server's main-thread CPU time per request, µs (the cost the ratio hides on a shared machine). */
-  cpuUsPerRequest: number;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
-
 function medianLoad(loads: Load[]): Load {
   return {
     rps: median(loads.map((l) => l.rps)),
@@ -51,83 +45,6 @@ function medianLoad(loads: Load[]): Load {
     non2xx: median(loads.map((l) => l.non2xx)),
     cpuUsPerRequest: median(loads.map((l) => l.cpuUsPerRequest)),
   };
-}
-
-/** CPU time (user + system) of a process's main thread, in ms (Linux; 0 elsewhere). */
-function mainThreadCpuMs(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-  } catch {
-    return 0;
-  }
-}
-
-async function load(pid: number, options: autocannon.Options): Promise<Load> {
-  const cpuBefore = mainThreadCpuMs(pid);
-  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
-  const cpuMs = mainThreadCpuMs(pid) - cpuBefore;
-  return {
-    rps: Math.round(result.requests.average),
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    cpuUsPerRequest: Math.round((cpuMs * 1000) / Math.max(1, result.requests.total)),
-  };
-}
-
-/** Spawns a server script and resolves with its port once it logs that it listens. */
-function spawnServer(
-  script: string,
-  env: NodeJS.ProcessEnv,
-  nodeArgs: string[] = [],
-): Promise<{ child: ChildProcess; port: number; startedAt: number }> {
-  const startedAt = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split('\n').slice(0, -1)) {
-        try {
-          const parsed = JSON.parse(line) as { msg?: string; port?: number };
-          if ((parsed.msg === 'wppd listening' || parsed.msg === 'listening') && parsed.port) {
-            child.stdout?.off('data', onData);
-            child.stdout?.resume();
-            resolve({ child, port: parsed.port, startedAt });
-          }
-        } catch {}
-      }
-      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-function daemonEnv(dataDir: string): NodeJS.ProcessEnv {
-  return {
-    WPPD_ENGINE: 'sandbox',
-    PORT: '0',
-    WPPD_BIND: '127.0.0.1',
-    WPPD_DATA_DIR: dataDir,
-    SECRET_KEY: SECRET,
-    START_ALL_SESSION: 'false',
-    WPPD_SANDBOX_AUTOSCAN_MS: '0',
-    LOG_LEVEL: 'info',
-    // The bench's load generator is one client IP: lift the per-IP limits so they don't measure themselves.
-    WPPD_RATE_TOKEN_CHECK_BURST: '0',
-    WPPD_RATE_SECRET_KEY_BURST: '0',
-  };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
 }
 
 function rssKb(pid: number): number {
@@ -153,35 +70,14 @@ async function settledMemoryKb(pid: number, reportFile: string): Promise<{ rss: 
   return { rss: median(rss), heap: median(heap) };
 }
 
-async function json(url: string, init?: RequestInit): Promise<any> {
-  const res = await fetch(url, init);
-  return res.json();
-}
-
-async function connectSession(base: string, session: string): Promise<{ token: string; number: string }> {
-  const { token } = await json(`${base}/api/${session}/${SECRET}/generate-token`, { method: 'POST' });
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  await fetch(`${base}/api/${session}/start-session`, { method: 'POST', headers, body: '{}' });
-  for (;;) {
-    const scan = await fetch(`${base}/api/${session}/sandbox/scan`, { method: 'POST', headers });
-    if (scan.status === 200) break;
-    const status = await json(`${base}/api/${session}/status-session`, { headers });
-    if (status.status === 'CONNECTED') break;
-    await sleep(5);
-  }
-  const number = await json(`${base}/api/${session}/get-phone-number`, { headers }).catch(() => ({}));
-  return { token, number: String(number.response ?? '').replace(/@.*/, '') };
-}
-
 /** Process start to the first `/healthz` 200, with all built-in plugins, `runs` times. */
 async function measureBoot(runs: number): Promise<number[]> {
   const boots: number[] = [];
   for (let i = 0; i < runs; i += 1) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-boot-'));
     const started = performance.now();
-    const child = await spawnServer('core/main.ts', daemonEnv(dir));
+    const child = await spawnDaemon();
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${child.port}/healthz`).then(
+      const ok = await fetch(`${child.url}/healthz`).then(
         (r) => r.ok,
         () => false,
       );
@@ -201,45 +97,19 @@ async function main() {
   const boots = httpOnly ? [] : await measureBoot(5);
   console.error(`  boot: ${boots.join(', ')} ms`);
   const bare = await spawnServer('bench/bare-koa.ts', {});
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-bench-'));
-  const daemon = await spawnServer('core/main.ts', daemonEnv(dataDir));
-  const base = `http://127.0.0.1:${daemon.port}`;
+  const daemon = await spawnDaemon();
   try {
-    const alice = await connectSession(base, 'alice');
-    const bob = await connectSession(base, 'bob');
-    const bobNumber =
-      bob.number ||
-      (await json(`${base}/api/bob/get-phone-number`, { headers: { authorization: `Bearer ${bob.token}` } }))
-        .response;
-    const forged = `$2b$10$${'x'.repeat(53)}`;
+    const options = await scenarioOptions(daemon.url);
+    const load = (pid: number, scenario: Parameters<typeof loadOnce>[1]) =>
+      loadOnce(pid, { connections: CONNECTIONS, duration: DURATION, ...scenario });
     const barePid = bare.child.pid as number;
     const daemonPid = daemon.child.pid as number;
 
-    const runBare = () => load(barePid, { url: `http://127.0.0.1:${bare.port}/` });
+    const runBare = () => load(barePid, { url: bare.url });
     const scenarios: Record<string, { run: () => Promise<Load> }> = {
-      'status-session (token in header)': {
-        run: () =>
-          load(daemonPid, {
-            url: `${base}/api/alice/status-session`,
-            headers: { authorization: `Bearer ${alice.token}` },
-          }),
-      },
-      'send-message A→B': {
-        run: () =>
-          load(daemonPid, {
-            url: `${base}/api/alice/send-message`,
-            method: 'POST',
-            headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ phone: bobNumber, message: 'bench' }),
-          }),
-      },
-      'wrong token (401)': {
-        run: () =>
-          load(daemonPid, {
-            url: `${base}/api/alice/status-session`,
-            headers: { authorization: `Bearer ${forged}` },
-          }),
-      },
+      'status-session (token in header)': { run: () => load(daemonPid, options.status) },
+      'send-message A→B': { run: () => load(daemonPid, options.send) },
+      'wrong token (401)': { run: () => load(daemonPid, options['wrong-token']) },
     };
     // Each run of a scenario is paired with a bare Koa run just before it, and the ratio is the
     // median of the pairs: this VM's speed drifts by 10-30% within minutes, which moved a ratio
@@ -282,14 +152,12 @@ async function main() {
     };
 
     // Memory: a fresh daemon, idle, then with SESSIONS_FOR_MEMORY more connected sandbox sessions.
-    const memDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-mem-'));
-    const memoryFile = path.join(memDir, 'memory.json');
-    const mem = await spawnServer('core/main.ts', { ...daemonEnv(memDir), BENCH_MEMORY_FILE: memoryFile }, [
-      '--expose-gc',
-      '--import',
-      './bench/gc-on-signal.mjs',
-    ]);
-    const memBase = `http://127.0.0.1:${mem.port}`;
+    const memoryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-mem-')), 'memory.json');
+    const mem = await spawnDaemon(
+      { BENCH_MEMORY_FILE: memoryFile },
+      { nodeArgs: ['--expose-gc', '--import', './bench/gc-on-signal.mjs'] },
+    );
+    const memBase = mem.url;
     await connectSession(memBase, 'warmup');
     const idle = await settledMemoryKb(mem.child.pid as number, memoryFile);
     for (let i = 0; i < SESSIONS_FOR_MEMORY; i += 1) await connectSession(memBase, `m${i}`);

@@ -5,6 +5,7 @@
  * the delivery latency (inbound request sent → webhook received).
  *
  *   node --import tsx bench/webhooks.ts [--messages 10000] [--concurrency 32] [--rate N] [--json]
+ *   BENCH_DAEMON_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --import tsx bench/webhooks.ts   # profile the daemon
  *
  * Without --rate the messages come as fast as the daemon takes them (a burst: latency then measures
  * the queue); --rate N offers N messages/s, for latency at a load the daemon sustains.
@@ -12,73 +13,11 @@
  * bench/run.ts imports `benchWebhooks` and gets the same numbers as an object.
  */
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import readline from 'node:readline';
 import { Pool } from 'undici';
-
-const SECRET = 'bench-secret-key';
-const ROOT = path.resolve(import.meta.dirname, '..');
-
-/** The daemon runs in its own process, as in production; the load and the receiver run here. */
-function spawnDaemon(webhookUrl: string): Promise<{ child: ChildProcess; url: string; dataDir: string }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-bench-'));
-  const extra = process.env.BENCH_DAEMON_ARGS ? process.env.BENCH_DAEMON_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'core/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      WPPD_BIND: '127.0.0.1',
-      WPPD_DATA_DIR: dataDir,
-      WPPD_ENGINE: 'sandbox',
-      WPPD_SANDBOX_AUTOSCAN_MS: '0',
-      SECRET_KEY: SECRET,
-      START_ALL_SESSION: 'false',
-      LOG_LEVEL: 'info',
-      WEBHOOK_URL: webhookUrl,
-      WPPD_WEBHOOK_READ_MESSAGE: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'wppd listening')
-          resolve({ child, url: `http://127.0.0.1:${entry.port}`, dataDir });
-      } catch {}
-    });
-    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}`)));
-  });
-}
-
-/** Token, start-session, scan, wait for CONNECTED. */
-async function connectSession(url: string, session: string): Promise<string> {
-  const minted = await fetch(`${url}/api/${session}/${SECRET}/generate-token`, { method: 'POST' });
-  const { token } = (await minted.json()) as { token: string };
-  const call = async (method: string, route: string) => {
-    const res = await fetch(`${url}/api/${session}/${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}` },
-    });
-    return (await res.json()) as { status?: string };
-  };
-  await call('POST', 'start-session');
-  const until = async (status: string) => {
-    while ((await call('GET', 'status-session')).status !== status)
-      await new Promise((r) => setTimeout(r, 20));
-  };
-  await until('QRCODE');
-  await call('POST', 'sandbox/scan');
-  await until('CONNECTED');
-  return token;
-}
+import { connectSession, spawnDaemon, stop } from './harness.ts';
 
 export interface WebhookBenchOptions {
   messages?: number;
@@ -135,9 +74,13 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
-  const daemon = await spawnDaemon(hookUrl);
+  // The daemon runs in its own process, as in production; the load and the receiver run here.
+  const daemon = await spawnDaemon(
+    { WEBHOOK_URL: hookUrl, WPPD_WEBHOOK_READ_MESSAGE: 'false' },
+    { nodeArgs: process.env.BENCH_DAEMON_ARGS?.split(' ') },
+  );
   try {
-    const token = await connectSession(daemon.url, 'bench');
+    const { token } = await connectSession(daemon.url, 'bench');
     // undici's Pool costs the load generator far less CPU than fetch, so the numbers are the daemon's.
     const load = new Pool(daemon.url, { connections: concurrency });
     const inboundPath = '/api/bench/sandbox/inbound';
@@ -191,8 +134,7 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
       },
     };
   } finally {
-    daemon.child.kill('SIGTERM');
-    await new Promise((resolve) => daemon.child.once('exit', resolve));
+    await stop(daemon.child);
     fs.rmSync(daemon.dataDir, { recursive: true, force: true });
     receiver.closeAllConnections();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
