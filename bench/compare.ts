@@ -1,7 +1,7 @@
 /**
  * A/B of two checkouts on this machine (not a test): both daemons run at once and short autocannon
- * runs alternate A B B A A B …; prints each side's req/s and main-thread CPU µs per request, with
- * their medians. For measuring one fix on a VM whose speed drifts more between back-to-back runs
+ * runs alternate A B B A A B …; prints each side's req/s, main-thread CPU µs per request and p99
+ * latency, with their medians. For measuring one fix on a VM whose speed drifts more between back-to-back runs
  * than most fixes change.
  *
  *   node --import tsx bench/compare.ts <checkout A> <checkout B> [status|send|wrong-token|healthz|nope]
@@ -60,8 +60,9 @@ try {
   for (const side of sides) {
     const rps = side.loads.map((l) => l.rps);
     const us = side.loads.map((l) => l.cpuUsPerRequest);
+    const p99 = side.loads.map((l) => l.p99);
     console.log(
-      `${side.name} ${side.root}: ${scenario} median ${median(rps)} req/s, ${median(us)} µs/req (runs: ${rps.join(' ')} req/s; ${us.join(' ')} µs)`,
+      `${side.name} ${side.root}: ${scenario} median ${median(rps)} req/s, ${median(us)} µs/req, p99 ${median(p99)} ms (runs: ${rps.join(' ')} req/s; ${us.join(' ')} µs; p99 ${p99.join(' ')} ms)`,
     );
   }
 } finally {

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
-import { connectSession, spawnDaemon, stop } from './harness.ts';
+import { connectSession, mainThreadCpuMs, spawnDaemon, stop } from './harness.ts';
 
 export interface WebhookBenchOptions {
   messages?: number;
@@ -36,6 +36,11 @@ export interface WebhookBenchResult {
   seconds: number;
   eventsPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
+  /**
+   * CPU per event, µs: the daemon's main thread (its event loop), and this process (the inbound
+   * load and the receiver), which share the machine's two cores with it.
+   */
+  cpuUsPerEvent: { daemonMainThread: number; loadAndReceiver: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -87,6 +92,8 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     let next = 0;
     const started = performance.now();
+    const daemonCpuBefore = mainThreadCpuMs(daemon.child.pid as number);
+    const ownCpuBefore = process.cpuUsage();
     const worker = async () => {
       while (next < total) {
         const n = next++;
@@ -116,6 +123,8 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
         `inbound done after ${Math.round(performance.now() - started)} ms, ${latencies.length} delivered`,
       );
     await allArrived;
+    const daemonCpuMs = mainThreadCpuMs(daemon.child.pid as number) - daemonCpuBefore;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
     await load.close();
     const seconds = (lastArrival - started) / 1000;
     const sorted = [...latencies].sort((a, b) => a - b);
@@ -126,6 +135,10 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
       rate: options.rate ?? null,
       seconds: Math.round(seconds * 1000) / 1000,
       eventsPerSecond: Math.round(total / seconds),
+      cpuUsPerEvent: {
+        daemonMainThread: Math.round((daemonCpuMs * 1000) / total),
+        loadAndReceiver: Math.round((ownCpu.user + ownCpu.system) / total),
+      },
       latencyMs: {
         p50: percentile(sorted, 50),
         p90: percentile(sorted, 90),
@@ -156,6 +169,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   else
     console.log(
       `webhooks: ${result.messages} inbound messages${result.rate ? ` offered at ${result.rate}/s` : ' (burst)'} → ${result.eventsPerSecond} events/s over ${result.seconds} s; ` +
-        `delivery latency p50 ${result.latencyMs.p50} ms, p90 ${result.latencyMs.p90} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms`,
+        `delivery latency p50 ${result.latencyMs.p50} ms, p90 ${result.latencyMs.p90} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms; ` +
+        `CPU per event: daemon main thread ${result.cpuUsPerEvent.daemonMainThread} µs, load + receiver ${result.cpuUsPerEvent.loadAndReceiver} µs`,
     );
 }
