@@ -76,6 +76,8 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string; server
       responses: responsesFor(route),
     };
     if (route.auth === 'token') operation.security = [{ bearerAuth: [] }];
+    // The token, or whatever else the handler accepts (its description says what).
+    else if (route.auth === 'self') operation.security = [{ bearerAuth: [] }, {}];
     else operation.security = [];
     if (route.schema?.body || route.upload) {
       const content: Record<string, unknown> = {};

@@ -65,6 +65,7 @@ class PipelineRequest implements RouteRequest {
     readonly sessionName: string,
     readonly session: Session,
     readonly recipients: string[],
+    readonly presentedToken: string | undefined,
   ) {
     this.files = uploadedFiles(ctx);
   }
@@ -157,12 +158,20 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
     let request: PipelineRequest | undefined;
     try {
       let sessionName = '';
+      let presentedToken: string | undefined;
       if (route.auth === 'token') {
         const verdict = authenticate(ctx, params, deps);
         const accepted = verdict instanceof Promise ? await verdict : verdict;
         // A wrong token comes back as its answer rather than thrown: attackers send floods of them.
         if (accepted instanceof HttpError) return answer(ctx, accepted);
         sessionName = accepted;
+      } else if (route.auth === 'self') {
+        // The handler authenticates; the session is not resolved (an unauthenticated caller must
+        // not create one), and the response's `session` key stays empty as before auth.
+        const presented = tokenFromRequest(params.session ?? '', ctx.get('authorization') || undefined);
+        checkSessionName(presented.session);
+        params.session = presented.session;
+        presentedToken = presented.token;
       } else if (route.auth === 'secretKey') {
         checkRate(deps.mayUseSecretKey?.(ctx.ip), 'Too many requests with the secret key; try again later');
         if (!secretsEqual(params.secretkey ?? '', deps.secretKey)) {
@@ -170,7 +179,7 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
           throw new HttpError(400, route.secretKeyError ?? DEFAULT_SECRET_KEY_ERROR);
         }
       }
-      if (!sessionName && params.session !== undefined) {
+      if (!sessionName && params.session !== undefined && route.auth !== 'self') {
         sessionName = params.session;
         checkSessionName(sessionName);
       }
@@ -204,6 +213,7 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
         sessionName,
         session as Session,
         recipients,
+        presentedToken,
       );
       const pending = route.handler(request);
       const reply = pending instanceof Promise ? await pending : pending;

@@ -7,11 +7,14 @@ import type { Session } from '../sessions/session.ts';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
- * - `none`: anyone (health, docs, callbacks that check their own signature)
+ * - `none`: anyone (health, docs, capability URLs)
  * - `token`: the session's bearer token (header, any scheme word, or `/api/<session>:<token>/…`)
  * - `secretKey`: the `:secretkey` path segment must equal the secret key
+ * - `self`: the handler decides (a callback that also accepts its caller's signature). The core
+ *   checks the `:session` name, splits off a `:<token>` suffix and hands the token over unverified
+ *   as `presentedToken` (from the path or the Authorization header); it creates no session.
  */
-export type AuthMode = 'none' | 'token' | 'secretKey';
+export type AuthMode = 'none' | 'token' | 'secretKey' | 'self';
 
 export interface ResponseDoc {
   description: string;
@@ -51,6 +54,8 @@ export interface RouteRequest<S extends RouteSchemas = RouteSchemas> {
   session: Session;
   /** `body.phone` normalised and checked (routes with `recipients: true`). */
   recipients: string[];
+  /** `auth: 'self'` routes: the token the caller presented (path or header), not yet verified. */
+  presentedToken?: string;
   log: Logger;
   /** The awilix request scope (ctx, session, log registered). */
   scope: AwilixContainer;

@@ -1,15 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AUTH_ERRORS, HttpError, httpError, isValidSessionName, tokenFromRequest } from '../../core/index.ts';
+import { AUTH_ERRORS, HttpError } from '../../core/index.ts';
 
 const BAD_SIGNATURE = { error: "The X-Chatwoot-Signature does not match this session's Chatwoot secret" };
-
-/** `<session>` or `<session>:<token>` from the path. Throws 400 on an invalid session name. */
-export function splitSessionKey(value: string): { session: string; token: string | undefined } {
-  const { session, token } = tokenFromRequest(value, undefined);
-  if (!isValidSessionName(session))
-    throw httpError(400, 'Invalid session name: use 1-100 letters, digits, "_", "-" or "." (not first)');
-  return { session, token };
-}
 
 /**
  * The JSON text Chatwoot signed, when the raw bytes are not available: Rails' `to_json` writes
@@ -62,13 +54,13 @@ export function signatureValid(options: {
  */
 export async function authorizeCallback(options: {
   session: string;
-  pathToken: string | undefined;
-  authorization: string | undefined;
+  /** From `<session>:<token>` in the path or the Authorization header (the core's presentedToken). */
+  token: string | undefined;
   signature: string | undefined;
   verifyToken(session: string, token: string): Promise<boolean>;
   verifySignature(signature: string): boolean;
 }): Promise<void> {
-  const token = options.pathToken ?? options.authorization?.split(' ')[1];
+  const { token } = options;
   if (token) {
     if (await options.verifyToken(options.session, token)) return;
     throw new HttpError(401, AUTH_ERRORS.badToken);

@@ -11,7 +11,7 @@ import {
   type PluginApi,
   Type,
 } from '../../core/index.ts';
-import { authorizeCallback, signatureValid, splitSessionKey } from './callback-auth.ts';
+import { authorizeCallback, signatureValid } from './callback-auth.ts';
 import { SendTracker } from './send-tracker.ts';
 import {
   type BridgeSettings,
@@ -187,8 +187,8 @@ export default definePlugin<ChatwootConfig>({
 
     api.route({
       method: 'POST',
-      // Not `:session`: the path may carry `<session>:<token>`, and this route checks it itself.
-      path: '/api/:sessionKey/chatwoot',
+      // The path may carry `<session>:<token>`; the route also accepts Chatwoot's signature instead.
+      path: '/api/:session/chatwoot',
       summary: 'Chatwoot webhook: agent messages go out to WhatsApp',
       description: [
         "Set as the Chatwoot API inbox's webhook URL: `/api/<session>:<token>/chatwoot`, or `/api/<session>/chatwoot`",
@@ -200,12 +200,12 @@ export default definePlugin<ChatwootConfig>({
         'once instead of a hanging request, and replays are not sent twice.',
       ].join(' '),
       tags: ['Misc', 'Chatwoot'],
-      auth: 'none',
+      auth: 'self',
       jsonLimit: '5mb',
       rawBody: true,
       schema: {
         params: Type.Object({
-          sessionKey: Type.String({ description: '`<session>` or `<session>:<token>`' }),
+          session: Type.String({ description: '`<session>` or `<session>:<token>`' }),
         }),
         body: Type.Object({}, { additionalProperties: true, description: "Chatwoot's webhook payload" }),
         responses: {
@@ -225,14 +225,13 @@ export default definePlugin<ChatwootConfig>({
           404: { description: 'The session is not connected' },
         },
       },
-      handler: async ({ params, body, ctx }) => {
-        const { session, token } = splitSessionKey(params.sessionKey);
+      handler: async ({ params, body, ctx, presentedToken }) => {
+        const { session } = params;
         const found = settingsOf(session);
         const settings = 'missing' in found ? undefined : found;
         await authorizeCallback({
           session,
-          pathToken: token,
-          authorization: ctx.get('authorization') || undefined,
+          token: presentedToken,
           signature: ctx.get('x-chatwoot-signature') || undefined,
           verifyToken: (name, value) => api.credentials.verifySessionToken(name, value),
           verifySignature: (signature) =>

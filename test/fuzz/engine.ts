@@ -223,8 +223,6 @@ export function fillPath(
   return target.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
     if (name in overrides) return overrides[name] as string;
     if (name === 'session') return ctx.session;
-    // Routes that check `<session>:<token>` themselves (the Chatwoot callback) name the param so.
-    if (name === 'sessionKey') return `${ctx.session}:${ctx.token}`;
     if (name === 'secretkey') return ctx.secretKey;
     if (/phone|number|chat|contact/i.test(name)) return `${ctx.peerNumber}@c.us`;
     if (/id$/i.test(name)) return `true_${ctx.peerNumber}@c.us_FUZZ`;
@@ -523,7 +521,7 @@ export const CASES: FuzzCase[] = [
         requests.push(
           ...fieldsRequest(target, ctx, `fields = ${JSON.stringify(value)}`, () => value, fileishFields),
         );
-      const others = target.pathParams.filter((name) => name !== 'session' && name !== 'sessionKey');
+      const others = target.pathParams.filter((name) => name !== 'session');
       for (const name of others)
         for (const segment of [
           '..',
@@ -571,15 +569,12 @@ export const CASES: FuzzCase[] = [
   {
     name: 'session-names',
     requests: (target, ctx) => {
-      const param = target.pathParams.find((name) => name === 'session' || name === 'sessionKey');
-      if (!param) return [];
+      if (!target.pathParams.includes('session')) return [];
       const names = [...HOSTILE_SESSIONS, 's'.repeat(300)];
       return (ctx.slice ? [names[0], names[1], names[8]] : names).map((name) => ({
         label: `session "${name}"`,
         method: target.method,
-        path: fillPath(target, ctx, {
-          [param]: param === 'sessionKey' ? `${name}:${ctx.token}` : (name as string),
-        }),
+        path: fillPath(target, ctx, { session: name as string }),
         headers: { ...authHeaders(ctx), 'content-type': 'application/json' },
         body: target.method === 'GET' ? undefined : Buffer.from('{}'),
       }));
