@@ -241,7 +241,8 @@ export class Outbox implements OutboxService {
       ...(typeof request.body === 'string' ? {} : { 'content-type': 'application/json' }),
       ...request.headers,
     };
-    const result = this.statements.insert.run({
+    const now = Date.now();
+    const inserted = {
       id,
       session: request.session,
       target: request.target,
@@ -251,16 +252,42 @@ export class Outbox implements OutboxService {
       headers: JSON.stringify(headers),
       body,
       secret: request.secret || null,
-      now: Date.now(),
-      dedupeKey: request.dedupeKey ?? null,
       meta: JSON.stringify(request.meta ?? {}),
-    });
+    };
+    const result = this.statements.insert.run({ ...inserted, now, dedupeKey: request.dedupeKey ?? null });
     if (result.changes === 0) {
       const existing = this.statements.byDedupe.get(request.dedupeKey) as { id: string } | undefined;
       return { id: existing?.id ?? id, duplicate: true };
     }
-    this.laneOf(request.session, request.target).newest = Number(result.lastInsertRowid);
-    this.kick(request.session, request.target);
+    const seq = Number(result.lastInsertRowid);
+    const lane = this.laneOf(request.session, request.target);
+    // A lane that has dispatched every row it enqueued before this one sends the new row as it was
+    // written, without reading it back (that query was one per event); otherwise the lane reads its
+    // rows in order as usual.
+    const caughtUp =
+      lane.newest !== 0 &&
+      lane.cursor === lane.newest &&
+      !lane.blocked &&
+      !lane.timer &&
+      !lane.pumping &&
+      lane.inFlight < (this.windows.get(lane.target) ?? 1);
+    lane.newest = seq;
+    if (caughtUp && this.ready) {
+      lane.cursor = seq;
+      lane.inFlight += 1;
+      this.dispatch(lane, {
+        ...inserted,
+        seq,
+        status: 'pending',
+        attempts: 0,
+        last_error: null,
+        last_status: null,
+        created_at: now,
+        enqueued_at: now,
+        next_at: now,
+        delivered_at: null,
+      });
+    } else this.kick(request.session, request.target);
     return { id, duplicate: false };
   }
 
