@@ -144,7 +144,13 @@ export class Outbox implements OutboxService {
   private readonly windows = new Map<string, number>();
   private readonly gates = new Map<number, { gate: Promise<void>; markSent: () => void }>();
   private readonly clients = new Map<string, Client>();
-  private readonly controllers = new Set<AbortController>();
+  /**
+   * Aborted by close(): the signal every attempt gets. One per open, not one per attempt: an
+   * AbortController, AbortSignal.timeout and AbortSignal.any per delivery were ~6% of the daemon's
+   * CPU in the webhook bench. Timeouts are undici's (headers, body, connect), and close() destroys
+   * the connections, which ends the requests in flight.
+   */
+  private stopping = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private pruneTimer: NodeJS.Timeout | undefined;
   /**
@@ -171,6 +177,7 @@ export class Outbox implements OutboxService {
   ) {}
 
   open(): void {
+    this.stopping = new AbortController();
     this.db = openSqlite(this.file);
     this.db.exec(SCHEMA);
     this.statements = this.prepare(this.db);
@@ -488,19 +495,15 @@ export class Outbox implements OutboxService {
   /** One attempt at a row; resolves with whether it was delivered. */
   private async attempt(row: Row): Promise<boolean> {
     const record = toRecord(row);
-    const controller = new AbortController();
-    this.controllers.add(controller);
+    const signal = this.stopping.signal;
     this.attemptSecrets.set(row.seq, row.secret);
     let outcome: DeliveryOutcome;
     try {
       const deliverer = this.deliverers.get(row.target);
-      outcome = deliverer
-        ? await deliverer(record, controller.signal)
-        : await this.sendRow(record, row.secret, controller.signal);
+      outcome = deliverer ? await deliverer(record, signal) : await this.sendRow(record, row.secret, signal);
     } catch (error) {
       outcome = { ok: false, retry: true, error: errorMessage(error) };
     } finally {
-      this.controllers.delete(controller);
       this.attemptSecrets.delete(row.seq);
     }
     if (!this.ready) return false; // stopping: the row stays pending and is sent again after the restart
@@ -560,7 +563,11 @@ export class Outbox implements OutboxService {
     const Client = await this.clientClass;
     let client = this.clients.get(origin);
     if (!client || client.closed || client.destroyed) {
-      client = new Client(origin, { pipelining: this.settings.pipelining, keepAliveTimeout: 30_000 });
+      client = new Client(origin, {
+        pipelining: this.settings.pipelining,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: this.settings.timeoutMs },
+      });
       this.clients.set(origin, client);
     }
     return client;
@@ -574,7 +581,6 @@ export class Outbox implements OutboxService {
     const ordering = this.gates.get(record.seq);
     const headers: Record<string, string> = { 'user-agent': 'wppd-webhooks', ...record.headers };
     headers['webhook-id'] = record.id;
-    const timeout = AbortSignal.timeout(this.settings.timeoutMs);
     let url: URL;
     try {
       url = new URL(record.url);
@@ -597,7 +603,10 @@ export class Outbox implements OutboxService {
         method: record.method as Dispatcher.HttpMethod,
         headers,
         body: record.method === 'GET' || record.method === 'HEAD' ? undefined : record.body,
-        signal: AbortSignal.any([signal, timeout]),
+        // Closing destroys the connection; a caller's own signal (send()) still aborts its request.
+        signal: signal === this.stopping.signal ? undefined : signal,
+        headersTimeout: this.settings.timeoutMs,
+        bodyTimeout: this.settings.timeoutMs,
         // Deliveries are idempotent (receivers dedupe on webhook-id), so they may be pipelined.
         idempotent: true,
       });
@@ -624,7 +633,13 @@ export class Outbox implements OutboxService {
       };
     } catch (error) {
       ordering?.markSent();
-      const message = timeout.aborted ? `timed out after ${this.settings.timeoutMs} ms` : errorMessage(error);
+      const code = (error as { code?: string }).code;
+      const message =
+        code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        code === 'UND_ERR_BODY_TIMEOUT' ||
+        code === 'UND_ERR_CONNECT_TIMEOUT'
+          ? `timed out after ${this.settings.timeoutMs} ms`
+          : errorMessage(error);
       return { ok: false, retry: true, error: message };
     }
   }
@@ -658,10 +673,11 @@ export class Outbox implements OutboxService {
     clearInterval(this.pruneTimer);
     for (const lane of this.lanes.values()) if (lane.timer) clearTimeout(lane.timer);
     this.lanes.clear();
-    for (const controller of this.controllers) controller.abort();
-    await Promise.allSettled([...this.inFlight]);
+    this.stopping.abort();
+    // Destroying the connections ends the requests in flight; their rows stay pending.
     await Promise.allSettled([...this.clients.values()].map((client) => client.destroy()));
     this.clients.clear();
+    await Promise.allSettled([...this.inFlight]);
     this.writeSucceeded();
     this.db?.close();
     this.db = undefined;

@@ -63,6 +63,16 @@ for (const pipelining of [1, 16]) {
   });
 }
 
+test('an attempt the receiver never answers times out, is logged as such, and is retried', async (t) => {
+  const { receiver, d } = await setup(t, { timeoutMs: 300 });
+  receiver.behaviour = () => 'hang';
+  d.daemon.events.emit('alice', 'incomingcall', call(0));
+  await receiver.until(() => receiver.requests.length >= 2);
+  const log = await d.api('alice', 'GET', 'webhooks/deliveries');
+  t.like(log.body.response[0], { status: 'pending', lastError: 'timed out after 300 ms' });
+  t.true(log.body.response[0].attempts >= 1);
+});
+
 test('a receiver that is up gets a burst of pipelined events in emit order', async (t) => {
   const { receiver, d } = await setup(t, { pipelining: 16 });
   const ids = Array.from(
