@@ -2,7 +2,7 @@
  * What the bench scripts share: a daemon on the sandbox engine in its own process, two connected
  * sessions, the HTTP scenarios, and the server-side CPU measure. Not a test.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,25 @@ import autocannon from 'autocannon';
 
 export const BENCH_SECRET = 'bench-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
+
+/**
+ * The servers run on CPU 1 and the load generator (this process) on CPU 0, when the machine has two
+ * CPUs and `taskset`. Unpinned, the scheduler's placement of each process persisted for its life:
+ * two identical daemons compared side by side differed by 15–20% depending on which was started
+ * first. Pinning gives every server, bare Koa included, the same core. BENCH_NO_PIN=1 turns it off.
+ */
+const PIN =
+  process.env.BENCH_NO_PIN !== '1' &&
+  os.cpus().length >= 2 &&
+  (() => {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+const SERVER_CPU = '1';
 
 export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -50,7 +69,10 @@ export function spawnServer(
   env: NodeJS.ProcessEnv,
   options: { nodeArgs?: string[]; root?: string } = {},
 ): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], {
+  const command = [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', script];
+  // taskset execs the command, so the child's pid is the server's.
+  const [file, ...args] = PIN ? ['taskset', '-c', SERVER_CPU, ...command] : command;
+  const child = spawn(file as string, args, {
     cwd: options.root ?? ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

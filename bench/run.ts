@@ -149,6 +149,7 @@ async function main() {
       eventsPerSecond: median(webhookRuns.map((r) => r.eventsPerSecond)),
       p50: median(webhookRuns.map((r) => r.latencyMs.p50)),
       p99: median(webhookRuns.map((r) => r.latencyMs.p99)),
+      daemonCpuUsPerEvent: median(webhookRuns.map((r) => r.cpuUsPerEvent.daemonMainThread)),
     };
 
     // Memory: a fresh daemon, idle, then with SESSIONS_FOR_MEMORY more connected sandbox sessions.
@@ -191,6 +192,7 @@ async function main() {
       '|---|---:|---|',
       `| webhook pipeline, ${WEBHOOK_MESSAGES} inbound → receiver | ${webhook.eventsPerSecond} events/s | ≥ 2000 |`,
       `| webhook latency p50 / p99 | ${webhook.p50} / ${webhook.p99} ms | p99 < 250 |`,
+      `| webhook: daemon main-thread CPU per event | ${webhook.daemonCpuUsPerEvent} µs | — |`,
       `| boot to /healthz 200 | ${median(boots)} ms | < 1000 |`,
       `| RSS idle | ${Math.round(idleKb / 1024)} MB | — |`,
       `| RSS per idle sandbox session (${SESSIONS_FOR_MEMORY} sessions) | ${Math.round((loadedKb - idleKb) / SESSIONS_FOR_MEMORY)} KB | < 100 |`,
