@@ -43,7 +43,7 @@ const duration = option('duration', 3);
 
 const sides = await Promise.all(
   [rootA, rootB].map(async (root, index) => {
-    const daemon = await spawnDaemon({}, { root: path.resolve(root) });
+    const daemon = await spawnDaemon({}, { root: path.resolve(root), pinned: true });
     const options = (await scenarioOptions(daemon.url))[scenario];
     return { name: index === 0 ? 'A' : 'B', root, daemon, options, loads: [] as Load[] };
   }),

@@ -14,10 +14,12 @@ export const BENCH_SECRET = 'bench-secret';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /**
- * The servers run on CPU 1 and the load generator (this process) on CPU 0, when the machine has two
- * CPUs and `taskset`. Unpinned, the scheduler's placement of each process persisted for its life:
- * two identical daemons compared side by side differed by 15–20% depending on which was started
- * first. Pinning gives every server, bare Koa included, the same core. BENCH_NO_PIN=1 turns it off.
+ * For the HTTP load scenarios, the servers run on CPU 1 and the load generator (this process) on
+ * CPU 0, when the machine has two CPUs and `taskset`. Unpinned, the scheduler's placement of each
+ * process persisted for its life: two identical daemons compared side by side differed by 15–20%
+ * depending on which was started first. Pinning gives every server, bare Koa included, the same
+ * core. Boot, memory and the webhook run are not pinned: a daemon uses every core for its loader,
+ * GC and I/O threads (pinned, boot measured twice as long). BENCH_NO_PIN=1 turns pinning off.
  */
 const PIN =
   process.env.BENCH_NO_PIN !== '1' &&
@@ -60,18 +62,23 @@ export interface SpawnedServer {
   url: string;
 }
 
-/**
- * Starts a server script (`core/main.ts` or `bench/bare-koa.ts`) with tsx and resolves once it logs
- * that it listens. `root` is the checkout to run it from (bench/compare.ts runs two).
- */
+/** Starts a server script (`core/main.ts` or `bench/bare-koa.ts`) with tsx and resolves once it logs that it listens. */
+export interface SpawnOptions {
+  nodeArgs?: string[];
+  /** The checkout to run from (bench/compare.ts runs two). */
+  root?: string;
+  /** Run on the server CPU (the HTTP load scenarios; see PIN). */
+  pinned?: boolean;
+}
+
 export function spawnServer(
   script: string,
   env: NodeJS.ProcessEnv,
-  options: { nodeArgs?: string[]; root?: string } = {},
+  options: SpawnOptions = {},
 ): Promise<SpawnedServer> {
   const command = [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', script];
   // taskset execs the command, so the child's pid is the server's.
-  const [file, ...args] = PIN ? ['taskset', '-c', SERVER_CPU, ...command] : command;
+  const [file, ...args] = PIN && options.pinned ? ['taskset', '-c', SERVER_CPU, ...command] : command;
   const child = spawn(file as string, args, {
     cwd: options.root ?? ROOT,
     env: { ...process.env, ...env },
@@ -98,7 +105,7 @@ export function spawnServer(
 /** A daemon of this (or another) checkout on a fresh data dir. */
 export function spawnDaemon(
   extraEnv: NodeJS.ProcessEnv = {},
-  options: { nodeArgs?: string[]; root?: string } = {},
+  options: SpawnOptions = {},
 ): Promise<SpawnedServer & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-bench-'));
   return spawnServer('core/main.ts', { ...daemonEnv(dataDir), ...extraEnv }, options).then((server) => ({

@@ -78,7 +78,7 @@ async function main() {
   const before = new Set(fs.readdirSync(dir));
   const daemon = await spawnDaemon(
     {},
-    { nodeArgs: ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`] },
+    { nodeArgs: ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${dir}`], pinned: true },
   );
   const options = await scenarioOptions(daemon.url);
   const result = await autocannon({ connections: 50, duration: option('duration', 5), ...options[scenario] });

@@ -96,8 +96,8 @@ async function main() {
   // Boot first, on a quiet machine (after the load runs, leftovers of the earlier daemons slowed it).
   const boots = httpOnly ? [] : await measureBoot(5);
   console.error(`  boot: ${boots.join(', ')} ms`);
-  const bare = await spawnServer('bench/bare-koa.ts', {});
-  const daemon = await spawnDaemon();
+  const bare = await spawnServer('bench/bare-koa.ts', {}, { pinned: true });
+  const daemon = await spawnDaemon({}, { pinned: true });
   try {
     const options = await scenarioOptions(daemon.url);
     const load = (pid: number, scenario: Parameters<typeof loadOnce>[1]) =>
