@@ -78,7 +78,9 @@ export function spawnServer(
 ): Promise<SpawnedServer> {
   const command = [process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', script];
   // taskset execs the command, so the child's pid is the server's.
-  const [file, ...args] = PIN && options.pinned ? ['taskset', '-c', SERVER_CPU, ...command] : command;
+  // A child inherits this process's CPU mask (CPU 0 only): an unpinned server gets every CPU back.
+  const cpus = options.pinned ? SERVER_CPU : `0-${os.cpus().length - 1}`;
+  const [file, ...args] = PIN ? ['taskset', '-c', cpus, ...command] : command;
   const child = spawn(file as string, args, {
     cwd: options.root ?? ROOT,
     env: { ...process.env, ...env },
