@@ -62,7 +62,6 @@ export interface SpawnedServer {
   url: string;
 }
 
-/** Starts a server script (`core/main.ts` or `bench/bare-koa.ts`) with tsx and resolves once it logs that it listens. */
 export interface SpawnOptions {
   nodeArgs?: string[];
   /** The checkout to run from (bench/compare.ts runs two). */
@@ -71,6 +70,7 @@ export interface SpawnOptions {
   pinned?: boolean;
 }
 
+/** Starts a server script (`core/main.ts` or `bench/bare-koa.ts`) with tsx and resolves once it logs that it listens. */
 export function spawnServer(
   script: string,
   env: NodeJS.ProcessEnv,

@@ -54,7 +54,8 @@ interface Lane {
   pumping: boolean;
   /**
    * The highest seq this process enqueued in the lane (0: none yet). Once the cursor reaches it
-   * there is nothing newer to read, so the lane skips its query: most completions found nothing.
+   * there is nothing newer to read (see dispatchedAllEnqueued): the lane skips its query, and a new
+   * row is dispatched as written.
    */
   newest: number;
   timer?: NodeJS.Timeout;
@@ -272,14 +273,13 @@ export class Outbox implements OutboxService {
     // written, without reading it back (that query was one per event); otherwise the lane reads its
     // rows in order as usual.
     const caughtUp =
-      lane.newest !== 0 &&
-      lane.cursor === lane.newest &&
+      dispatchedAllEnqueued(lane) &&
       !lane.blocked &&
       !lane.timer &&
       !lane.pumping &&
       lane.inFlight < (this.windows.get(lane.target) ?? 1);
     lane.newest = seq;
-    if (caughtUp && this.ready) {
+    if (caughtUp) {
       lane.cursor = seq;
       lane.inFlight += 1;
       this.dispatch(lane, {
@@ -434,7 +434,7 @@ export class Outbox implements OutboxService {
       if (lane.cursor === 0) this.writeSucceeded();
       // The window's worth of next rows in one query (one query per row was a visible cost).
       fill: while (lane.inFlight < window && !lane.blocked && !lane.timer) {
-        if (lane.cursor !== 0 && lane.cursor >= lane.newest && lane.newest !== 0) break;
+        if (dispatchedAllEnqueued(lane)) break;
         const rows = this.headRows(lane.session, lane.target, lane.cursor, window - lane.inFlight);
         if (rows.length === 0) break;
         for (const row of rows) {
@@ -682,6 +682,11 @@ export class Outbox implements OutboxService {
     this.db?.close();
     this.db = undefined;
   }
+}
+
+/** Whether this pass of the lane has dispatched every row this process enqueued in it: nothing newer to read. */
+function dispatchedAllEnqueued(lane: Lane): boolean {
+  return lane.newest !== 0 && lane.cursor >= lane.newest;
 }
 
 function toRecord(row: Row): DeliveryRecord {
