@@ -34,6 +34,8 @@ const RECEIVED = { status: 'success', message: 'Success on  receive chatwoot' } 
 /** Per daemon (a process may run several in tests): what start() opens and stop() closes. */
 interface Running {
   store: BridgeStore;
+  /** Forgets message ids past the retention period, hourly. */
+  pruneTimer: NodeJS.Timeout;
   outbox: OutboxService;
   toChatwoot: ToChatwoot;
   toWhatsApp: ToWhatsApp;
@@ -341,8 +343,17 @@ export default definePlugin<ChatwootConfig>({
             reportStatus(settings, job.cwId, job.conversationId, status.status, error);
           },
         });
+        // Per-message rows are forgotten after the retention period, checked at start and hourly.
+        const prune = () => {
+          const removed = store.prune(Date.now() - api.config.retentionDays * 24 * 60 * 60 * 1000);
+          if (removed > 0) api.log.info({ removed }, 'chatwoot: forgot message ids past retention');
+        };
+        prune();
+        const pruneTimer = setInterval(prune, 60 * 60 * 1000);
+        pruneTimer.unref();
         running = {
           store,
+          pruneTimer,
           outbox,
           toChatwoot,
           toWhatsApp,
@@ -356,6 +367,7 @@ export default definePlugin<ChatwootConfig>({
         const run = running;
         running = undefined;
         if (!run) return;
+        clearInterval(run.pruneTimer);
         run.stopping.abort();
         await Promise.allSettled([...run.inFlight]);
         run.store.close();

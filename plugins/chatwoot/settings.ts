@@ -23,6 +23,7 @@ export interface ChatwootConfig {
   attachmentTimeoutMs: number;
   attachmentMaxBytes: number;
   signatureToleranceSeconds: number;
+  retentionDays: number;
 }
 
 const text = (doc: string, def: string, env: string, sensitive = false) => ({
@@ -80,6 +81,11 @@ export const configSchema: Schema<ChatwootConfig> = {
     'Oldest X-Chatwoot-Timestamp accepted (replay window)',
     300,
     'WPPD_CHATWOOT_SIGNATURE_TOLERANCE_S',
+  ),
+  retentionDays: count(
+    'Days the bridge remembers message ids (quotes, statuses, replays); contacts and conversations are kept',
+    30,
+    'WPPD_CHATWOOT_RETENTION_DAYS',
   ),
 };
 

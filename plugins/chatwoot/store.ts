@@ -10,6 +10,8 @@ import { openSqlite, type SqliteDatabase } from '../../core/index.ts';
  *   resolved by looking for the message's source_id in Chatwoot before posting again);
  * - sent_parts: the parts (text, each attachment) of a Chatwoot message already sent to WhatsApp;
  * - handled: Chatwoot messages fully sent, so a replayed webhook sends nothing.
+ * Contacts and conversations (one per chat) are kept; the per-message rows are forgotten after the
+ * retention period (`prune`): a quote of an older message then goes without its link.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS contacts (
@@ -21,14 +23,14 @@ CREATE TABLE IF NOT EXISTS conversations (
 CREATE INDEX IF NOT EXISTS conversations_by_chat ON conversations (scope, chat, open);
 CREATE TABLE IF NOT EXISTS messages (
   scope TEXT NOT NULL, wa_id TEXT NOT NULL, cw_id INTEGER NOT NULL, conversation_id INTEGER NOT NULL,
-  to_chatwoot INTEGER NOT NULL, status_level INTEGER NOT NULL DEFAULT 0,
+  to_chatwoot INTEGER NOT NULL, status_level INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,
   PRIMARY KEY (scope, wa_id));
 CREATE INDEX IF NOT EXISTS messages_by_cw ON messages (scope, cw_id);
 CREATE TABLE IF NOT EXISTS posting (
   scope TEXT NOT NULL, wa_id TEXT NOT NULL, conversation_id INTEGER NOT NULL, started_at INTEGER NOT NULL,
   PRIMARY KEY (scope, wa_id));
 CREATE TABLE IF NOT EXISTS sent_parts (
-  scope TEXT NOT NULL, cw_id INTEGER NOT NULL, part INTEGER NOT NULL, wa_id TEXT NOT NULL,
+  scope TEXT NOT NULL, cw_id INTEGER NOT NULL, part INTEGER NOT NULL, wa_id TEXT NOT NULL, created_at INTEGER NOT NULL,
   PRIMARY KEY (scope, cw_id, part));
 CREATE TABLE IF NOT EXISTS handled (
   scope TEXT NOT NULL, cw_id INTEGER NOT NULL, handled_at INTEGER NOT NULL,
@@ -47,6 +49,8 @@ export class BridgeStore {
   constructor(file: string) {
     this.db = openSqlite(file);
     this.db.exec(SCHEMA);
+    this.addCreatedAt('messages');
+    this.addCreatedAt('sent_parts');
     const db = this.db;
     this.q = {
       contact: db.prepare(
@@ -72,7 +76,7 @@ export class BridgeStore {
         'SELECT cw_id AS cwId, conversation_id AS conversationId, status_level AS level FROM messages WHERE scope = ? AND wa_id = ? AND to_chatwoot = 0',
       ),
       saveMessage: db.prepare(
-        'INSERT INTO messages (scope, wa_id, cw_id, conversation_id, to_chatwoot) VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, wa_id) DO NOTHING',
+        'INSERT INTO messages (scope, wa_id, cw_id, conversation_id, to_chatwoot, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, wa_id) DO NOTHING',
       ),
       raiseLevel: db.prepare(
         'UPDATE messages SET status_level = ? WHERE scope = ? AND wa_id = ? AND status_level < ?',
@@ -86,11 +90,34 @@ export class BridgeStore {
       endPosting: db.prepare('DELETE FROM posting WHERE scope = ? AND wa_id = ?'),
       sentPart: db.prepare('SELECT wa_id AS id FROM sent_parts WHERE scope = ? AND cw_id = ? AND part = ?'),
       savePart: db.prepare(
-        'INSERT OR IGNORE INTO sent_parts (scope, cw_id, part, wa_id) VALUES (?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO sent_parts (scope, cw_id, part, wa_id, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
       handled: db.prepare('SELECT 1 AS yes FROM handled WHERE scope = ? AND cw_id = ?'),
       markHandled: db.prepare('INSERT OR IGNORE INTO handled (scope, cw_id, handled_at) VALUES (?, ?, ?)'),
+      prune: [
+        db.prepare('DELETE FROM messages WHERE created_at < ?'),
+        db.prepare('DELETE FROM sent_parts WHERE created_at < ?'),
+        db.prepare('DELETE FROM handled WHERE handled_at < ?'),
+        db.prepare('DELETE FROM posting WHERE started_at < ?'),
+      ],
     };
+  }
+
+  /**
+   * Files written before the bridge pruned have no created_at: the column is added with the time
+   * of the upgrade, so those rows get a full retention period from now.
+   */
+  private addCreatedAt(table: 'messages' | 'sent_parts'): void {
+    const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
+    if (columns.some((column) => column.name === 'created_at')) return;
+    this.db.exec(`ALTER TABLE ${table} ADD COLUMN created_at INTEGER NOT NULL DEFAULT ${Date.now()}`);
+  }
+
+  /** Forgets the per-message rows written before `before` (ms); returns how many. */
+  prune(before: number): number {
+    return this.db.transaction(() =>
+      this.q.prune.reduce((n, statement) => n + statement.run(before).changes, 0),
+    )();
   }
 
   contact(scope: string, chat: string): StoredContact | undefined {
@@ -143,7 +170,7 @@ export class BridgeStore {
   }
 
   saveMessage(scope: string, waId: string, cwId: number, conversationId: number, toChatwoot: boolean): void {
-    this.q.saveMessage.run(scope, waId, cwId, conversationId, toChatwoot ? 1 : 0);
+    this.q.saveMessage.run(scope, waId, cwId, conversationId, toChatwoot ? 1 : 0, Date.now());
   }
 
   /** Records a reported delivery level; false when it is not higher than the last one (report nothing). */
@@ -162,7 +189,7 @@ export class BridgeStore {
   /** The message is posted: remember its Chatwoot id and drop the in-flight marker, atomically. */
   posted(scope: string, waId: string, cwId: number, conversationId: number): void {
     this.db.transaction(() => {
-      this.q.saveMessage.run(scope, waId, cwId, conversationId, 1);
+      this.q.saveMessage.run(scope, waId, cwId, conversationId, 1, Date.now());
       this.q.endPosting.run(scope, waId);
     })();
   }
@@ -174,8 +201,9 @@ export class BridgeStore {
   /** One part of a Chatwoot message went out to WhatsApp as `waId`. */
   savePart(scope: string, cwId: number, part: number, waId: string, conversationId: number): void {
     this.db.transaction(() => {
-      this.q.savePart.run(scope, cwId, part, waId);
-      this.q.saveMessage.run(scope, waId, cwId, conversationId, 0);
+      const now = Date.now();
+      this.q.savePart.run(scope, cwId, part, waId, now);
+      this.q.saveMessage.run(scope, waId, cwId, conversationId, 0, now);
     })();
   }
 
