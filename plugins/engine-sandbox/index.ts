@@ -163,6 +163,56 @@ export default definePlugin<SandboxConfig>({
 
     api.route({
       method: 'POST',
+      path: '/api/:session/sandbox/live-location',
+      summary: 'Sandbox: a contact shares its live location with the session',
+      description:
+        "The session gets the `location` event (the library's onLiveLocation), as when a contact starts (`enable`), moves (`update`) or stops (`disable`) sharing.",
+      tags: ['Sandbox'],
+      auth: 'token',
+      connected: true,
+      schema: {
+        params: SessionParams,
+        body: Type.Object({
+          from: Type.String({ minLength: 1, maxLength: 64, description: "The sharing contact's number" }),
+          type: Type.Optional(
+            Type.Union([Type.Literal('enable'), Type.Literal('update'), Type.Literal('disable')], {
+              default: 'update',
+            }),
+          ),
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          lng: Type.Number({ minimum: -180, maximum: 180 }),
+          speed: Type.Optional(Type.Number({ minimum: 0, default: 0 })),
+          accuracy: Type.Optional(Type.Number({ minimum: 0 })),
+          degrees: Type.Optional(Type.Number({ minimum: 0, maximum: 360 })),
+          shareDuration: Type.Optional(Type.Integer({ minimum: 0, description: 'Seconds; `enable` only' })),
+        }),
+      },
+      handler: ({ session, body }) => {
+        const phone = network.phone(session.name);
+        if (!phone) throw httpError(409, 'The sandbox phone of this session is not running');
+        const fromNumber = userOf(body.from);
+        if (!existsOnNetwork(fromNumber))
+          throw httpError(400, `The number ${fromNumber} does not exist on the network`);
+        const type = body.type ?? 'update';
+        const location = {
+          type,
+          id: `${fromNumber}@c.us`,
+          lat: body.lat,
+          lng: body.lng,
+          speed: body.speed ?? 0,
+          ...(body.accuracy !== undefined ? { accuracy: body.accuracy } : {}),
+          ...(body.degrees !== undefined ? { degrees: body.degrees } : {}),
+          ...(type === 'enable' && body.shareDuration !== undefined
+            ? { shareDuration: body.shareDuration }
+            : {}),
+        };
+        network.emit(phone, 'location', location);
+        return { status: 201, body: { status: 'success', response: location } };
+      },
+    });
+
+    api.route({
+      method: 'POST',
       path: '/api/:session/sandbox/fail-next',
       summary: 'Sandbox: make the next sends to a number fail (ack -1)',
       tags: ['Sandbox'],

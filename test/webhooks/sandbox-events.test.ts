@@ -4,9 +4,7 @@ import { Receiver } from './receiver.ts';
 
 /**
  * Every webhook event of wppconnect-server produced by the sandbox engine itself (through the public
- * routes and the sandbox's control routes), not raised on the bus by the test. Live location
- * (`location`) is the one exception: a phone shares it from its own GPS, which the sandbox has no
- * route to simulate; events.test.ts covers its delivery.
+ * routes and the sandbox's control routes), not raised on the bus by the test.
  */
 test('the sandbox produces every webhook event, and each is delivered with its name and payload', async (t) => {
   const receiver = await new Receiver().start();
@@ -21,6 +19,21 @@ test('the sandbox produces every webhook event, and each is delivered with its n
   const bob = await d.connect('bob');
   const carol = await d.connect('carol');
   const fromBob = (e: Record<string, unknown>) => e.session === 'alice' && JSON.stringify(e).includes(bob);
+
+  // location: bob shares his live location with alice
+  const shared = await d.api('alice', 'POST', 'sandbox/live-location', {
+    from: bob,
+    lat: -23.55,
+    lng: -46.63,
+  });
+  t.is(shared.status, 201);
+  t.like(await receiver.waitEvent('location', (e) => e.session === 'alice'), {
+    type: 'update',
+    id: `${bob}@c.us`,
+    lat: -23.55,
+    lng: -46.63,
+    speed: 0,
+  });
 
   // incomingcall
   t.is((await d.api('alice', 'POST', 'sandbox/incoming-call', { from: bob })).status, 201);
