@@ -188,7 +188,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
           maxBytes: fetchOptions?.maxBytes ?? 64 * 1024 * 1024,
         }),
       route: <S extends RouteSchemas>(definition: RouteDefinition<S>) => {
-        if (definition.auth === 'self' && !definition.path.includes('/:session'))
+        if (definition.auth === 'self' && !/\/:session(\/|$)/.test(definition.path))
           throw new Error(`route ${definition.path}: auth 'self' needs a :session path parameter`);
         record.routes.push(definition as unknown as AnyRoute);
       },
