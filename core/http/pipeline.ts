@@ -171,6 +171,9 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
         // not create one), and the response's `session` key stays empty as before auth.
         const presented = tokenFromRequest(params.session ?? '', ctx.get('authorization') || undefined);
         checkSessionName(presented.session);
+        // A token the handler will have to hash costs the client an attempt, as on token routes.
+        if (presented.token && !deps.tokens.isCached(presented.session, presented.token))
+          checkRate(deps.mayTryToken?.(ctx.ip), 'Too many authentication attempts; try again later');
         params.session = presented.session;
         presentedToken = presented.token;
       } else if (route.auth === 'secretKey') {

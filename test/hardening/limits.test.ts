@@ -93,6 +93,13 @@ test('new tokens are rate limited per client; a token already verified keeps wor
   t.truthy(limited.headers.get('retry-after'));
   t.is((await tryToken(forged(1))).status, 401, 'a token refused before is answered from cache, for free');
   t.is((await d.api('alice', 'GET', 'status-session')).status, 200, 'the verified token is not limited');
+  // Chatwoot's callback checks its token itself (auth 'self'): new tokens there draw on the same bucket.
+  const callback = await fetch(`${d.url}/api/alice:${forged(4)}/chatwoot`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  t.is(callback.status, 429);
 });
 
 test('200 forged well-formed tokens at once do not starve a verified token', async (t) => {
