@@ -102,7 +102,14 @@ export class SandboxNetwork {
   private readonly entityCache = new Map<string, string | null>();
   private readonly statements;
 
-  constructor(private readonly db: SqliteDatabase) {
+  /**
+   * @param now the network's clock in ms: disappearing messages are gone once their timer has run
+   * out by it (a test passes a clock it can move).
+   */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => number = Date.now,
+  ) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS phones (session TEXT PRIMARY KEY, number TEXT NOT NULL UNIQUE, pushname TEXT NOT NULL, logged_in INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS messages (
@@ -272,19 +279,39 @@ export class SandboxNetwork {
   getMessage(owner: string, id: string): Message | undefined {
     this.writeMessages();
     const row = this.statements.getMessage.get(owner, id) as { data: string } | undefined;
-    return row && (JSON.parse(row.data) as Message);
+    return row && this.unexpired(owner, [JSON.parse(row.data) as Message])[0];
   }
 
   chatMessages(owner: string, chatId: string): Message[] {
     this.writeMessages();
-    return (this.statements.chatMessages.all(owner, chatId) as { data: string }[]).map((r) =>
-      JSON.parse(r.data),
+    const rows = this.statements.chatMessages.all(owner, chatId) as { data: string }[];
+    return this.unexpired(
+      owner,
+      rows.map((r) => JSON.parse(r.data)),
     );
   }
 
   allMessages(owner: string): Message[] {
     this.writeMessages();
-    return (this.statements.ownerMessages.all(owner) as { data: string }[]).map((r) => JSON.parse(r.data));
+    const rows = this.statements.ownerMessages.all(owner) as { data: string }[];
+    return this.unexpired(
+      owner,
+      rows.map((r) => JSON.parse(r.data)),
+    );
+  }
+
+  /**
+   * Drops disappearing messages whose timer (`ephemeralDuration` seconds after `t`) has run out,
+   * as WhatsApp does: they are deleted on the owner's phone when next read.
+   */
+  private unexpired(owner: string, messages: Message[]): Message[] {
+    const nowSeconds = this.now() / 1000;
+    return messages.filter((message) => {
+      const duration = (message as { ephemeralDuration?: number }).ephemeralDuration;
+      if (!duration || message.t + duration > nowSeconds) return true;
+      this.statements.deleteMessage.run(owner, message.id);
+      return false;
+    });
   }
 
   deleteMessage(owner: string, id: string): void {
@@ -558,7 +585,9 @@ export class SandboxNetwork {
     const rows = this.statements.messagesWithKey.all(`%!_${key}%`) as { owner: string; data: string }[];
     return rows
       .map((row) => ({ owner: row.owner, message: JSON.parse(row.data) as Message }))
-      .filter(({ message }) => keyOf(message.id) === key);
+      .filter(
+        ({ owner, message }) => keyOf(message.id) === key && this.unexpired(owner, [message]).length > 0,
+      );
   }
 
   /** The id another phone knows a message by (quotes name the message in the recipient's terms). */

@@ -67,3 +67,34 @@ test('an entity written in a transaction that throws is not read back from memor
   network.deleteEntity('alice', 'note', 'kept');
   t.is(network.getEntity('alice', 'note', 'kept'), undefined);
 });
+
+test('disappearing messages are gone once their timer has run out, on both phones', (t) => {
+  let now = Date.now();
+  const db = openSqlite(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wppd-sandbox-')), 'network.sqlite'));
+  t.teardown(() => db.close());
+  const network = new SandboxNetwork(db, () => now);
+  const alice = network.phoneFor('alice');
+  const bob = network.phoneFor('bob');
+  network.setEphemeral(alice, bob.wid, true);
+  const vanishing = network.send(alice, bob.wid, { type: 'chat', body: 'vanishing' });
+  network.setEphemeral(alice, bob.wid, false);
+  network.send(alice, bob.wid, { type: 'chat', body: 'stays' });
+
+  now += 6 * 24 * 60 * 60 * 1000;
+  t.deepEqual(
+    network.chatMessages('bob', alice.wid).map((m) => m.body),
+    ['vanishing', 'stays'],
+    'within the 7 days',
+  );
+  now += 2 * 24 * 60 * 60 * 1000;
+  t.deepEqual(
+    network.chatMessages('bob', alice.wid).map((m) => m.body),
+    ['stays'],
+  );
+  t.deepEqual(
+    network.allMessages('alice').map((m) => m.body),
+    ['stays'],
+  );
+  t.is(network.getMessage('alice', vanishing.id), undefined);
+  t.deepEqual(network.copiesOf(vanishing.id), []);
+});
