@@ -119,6 +119,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
   }
   const records: PluginRecord[] = [];
   const serverCallbacks: ((server: http.Server) => void)[] = [];
+  const answerBarriers: (() => Promise<void> | undefined)[] = [];
   for (const [name, source] of sources) {
     const record = emptyRecord(name, source.builtin);
     records.push(record);
@@ -209,6 +210,9 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
       provideEngine: (adapter) => {
         record.engines.push(adapter);
       },
+      beforeAnswer: (wait) => {
+        record.answerBarriers.push(wait);
+      },
       onServer: (callback) => {
         record.serverCallbacks.push(callback);
       },
@@ -226,6 +230,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
       record.state = 'started';
       for (const { event, hook } of record.hooks) events.on(record.name, event, hook);
       serverCallbacks.push(...record.serverCallbacks);
+      answerBarriers.push(...record.answerBarriers);
     } catch (error) {
       events.removeOwner(record.name);
       fail(record, `start failed: ${errorMessage(error)}`, log);
@@ -271,6 +276,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
     onAuthFailure: () => authFailures.inc(),
     mayTryToken: (ip: string) => rateVerdict(tokenCheckLimiter, ip),
     mayUseSecretKey: (ip: string) => rateVerdict(secretKeyLimiter, ip),
+    beforeAnswer: answerBarriers.length > 0 ? () => pendingWrites(answerBarriers, log) : undefined,
   };
   for (const route of routes) mountRoute(routeIndex, route, pipeline);
 
@@ -345,4 +351,25 @@ function serviceKey(plugin: string, name: string): string {
 function publicUrlOf(config: CoreConfig): string {
   const host = config.host.replace(/\/+$/, '');
   return /:\d+$/.test(host) ? host : `${host}:${config.port}`;
+}
+
+/** What an answer waits for: every plugin's pending writes. A failing barrier is logged, never the answer's fault. */
+function pendingWrites(
+  barriers: (() => Promise<void> | undefined)[],
+  log: Logger,
+): Promise<void> | undefined {
+  const pending: Promise<void>[] = [];
+  for (const barrier of barriers) {
+    try {
+      const wait = barrier();
+      if (wait) pending.push(wait);
+    } catch (error) {
+      log.error({ err: error }, 'a plugin failed to say what answers wait for');
+    }
+  }
+  if (pending.length === 0) return undefined;
+  return Promise.all(pending).then(
+    () => undefined,
+    (error: unknown) => log.error({ err: error }, 'a write that answers wait for failed'),
+  );
 }

@@ -10,7 +10,8 @@ interface Subscription {
 
 /**
  * Calls every hook of an event in isolation: hooks run synchronously in subscription order (so a
- * hook that writes to a durable outbox has written before emit returns), a throwing hook is logged
+ * hook that writes to a durable outbox has written before emit returns; the outbox commits at the
+ * end of the turn, and answers wait for it, see PluginApi.beforeAnswer), a throwing hook is logged
  * and skipped, and an async hook is never awaited, so a slow one cannot delay the engine or the
  * hooks after it.
  */

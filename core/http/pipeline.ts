@@ -31,6 +31,8 @@ export interface PipelineDeps {
   mayTryToken?: (ip: string) => true | number;
   /** Takes one request to a secret-key route for this client: true, or seconds to wait (429). */
   mayUseSecretKey?: (ip: string) => true | number;
+  /** What every answer waits for: the plugins' pending event writes (PluginApi.beforeAnswer). */
+  beforeAnswer?: () => Promise<void> | undefined;
 }
 
 /**
@@ -235,6 +237,9 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
     } finally {
       if (requestUploadDir) await fs.rm(requestUploadDir, { recursive: true, force: true });
       if (request?.hasScope) await request.disposeScope();
+      // Answered only once the events this request raised are stored.
+      const stored = deps.beforeAnswer?.();
+      if (stored) await stored;
     }
   };
   routes.add(route.method, route.path, handle);

@@ -87,6 +87,13 @@ export interface PluginApi<C extends object = Record<string, unknown>> {
   resolve<T>(name: string): T;
   /** Offer a WhatsApp engine (selected with WPPD_ENGINE). */
   provideEngine(adapter: EngineAdapter): void;
+  /**
+   * Holds every HTTP answer until the promise `wait` returns has settled (undefined: no wait). A
+   * plugin that stores events in batches registers its pending batch here: the webhooks outbox
+   * commits once per event-loop turn, so a request that raised events is answered only once they
+   * are stored.
+   */
+  beforeAnswer(wait: () => Promise<void> | undefined): void;
   /** Called once the HTTP server exists (socket.io attaches here). */
   onServer(callback: (server: http.Server) => void): void;
   /**

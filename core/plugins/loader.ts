@@ -26,6 +26,7 @@ export interface PluginRecord {
   services: { name: string; factory: () => unknown }[];
   engines: EngineAdapter[];
   serverCallbacks: ((server: import('node:http').Server) => void)[];
+  answerBarriers: (() => Promise<void> | undefined)[];
   stopCallbacks: (() => void | Promise<void>)[];
 }
 
@@ -148,6 +149,7 @@ export function fail(record: PluginRecord, reason: string, log: Logger): void {
   record.services = [];
   record.engines = [];
   record.serverCallbacks = [];
+  record.answerBarriers = [];
   log.error({ plugin: record.name, reason }, 'plugin skipped');
 }
 
@@ -162,6 +164,7 @@ export function emptyRecord(name: string, builtin: boolean): PluginRecord {
     services: [],
     engines: [],
     serverCallbacks: [],
+    answerBarriers: [],
     stopCallbacks: [],
   };
 }

@@ -284,6 +284,9 @@ export default definePlugin<WebhooksConfig>({
     });
 
     api.provide('outbox', () => box);
+    // The outbox commits once per event-loop turn: answers wait for it, so an answered request's
+    // events (and calls other plugins enqueued) are stored.
+    api.beforeAnswer(() => box.committed());
     for (const route of deliveryRoutes(box, links, async (name, id) => {
       const session = api.sessions.get(name);
       if (!session) throw new Error('session unknown');

@@ -155,14 +155,14 @@ export class Outbox implements OutboxService {
   private readonly inFlight = new Set<Promise<void>>();
   private pruneTimer: NodeJS.Timeout | undefined;
   /**
-   * Successful deliveries not yet marked in SQLite: they are written together, one transaction per
-   * event-loop turn, instead of one commit each (the commit per delivery was, after the insert, the
-   * outbox's largest cost under load). Every read of the table writes them first, so nothing reads a
-   * stale status; a crash before the write sends those rows again, which at-least-once delivery
-   * (receivers dedupe on webhook-id) already allows.
+   * The write transaction of the current event-loop turn (group commit). Every write (a new row, a
+   * delivery's outcome) joins it, and it commits once, when the turn ends: a commit per row was the
+   * largest cost of an event under load (each commit rewrote the table's, its indexes' and
+   * `sqlite_sequence`'s pages in the WAL), and a turn under load carries many rows. Reads use the same
+   * connection, so they see every write at once. A kill before the commit loses only what the turn
+   * wrote, and no HTTP answer waits for less: the plugin holds every answer until `committed()`.
    */
-  private succeeded: { seq: number; status: number | null; at: number }[] = [];
-  private succeededFlush: NodeJS.Immediate | undefined;
+  private turn: { committed: Promise<void>; done: () => void; end: NodeJS.Immediate } | undefined;
   /** The signing secret of rows being attempted, so send() needs no second read of the row. */
   private readonly attemptSecrets = new Map<number, string | null>();
   /** Called after every attempt (metrics). */
@@ -212,6 +212,8 @@ export class Outbox implements OutboxService {
 
   private prepare(db: SqliteDatabase) {
     return {
+      begin: db.prepare('BEGIN'),
+      commit: db.prepare('COMMIT'),
       insert: db.prepare(
         `INSERT INTO deliveries (id, session, target, event, method, url, headers, body, secret, status, created_at, enqueued_at, next_at, dedupe_key, meta)
          VALUES (@id, @session, @target, @event, @method, @url, @headers, @body, @secret, 'pending', @now, @now, @now, @dedupeKey, @meta)
@@ -262,6 +264,7 @@ export class Outbox implements OutboxService {
       secret: request.secret || null,
       meta: JSON.stringify(request.meta ?? {}),
     };
+    this.beginTurn(this.db as SqliteDatabase);
     const result = this.statements.insert.run({ ...inserted, now, dedupeKey: request.dedupeKey ?? null });
     if (result.changes === 0) {
       const existing = this.statements.byDedupe.get(request.dedupeKey) as { id: string } | undefined;
@@ -316,7 +319,6 @@ export class Outbox implements OutboxService {
 
   list(query: ListQuery): DeliveryRecord[] {
     if (!this.db) return [];
-    this.writeSucceeded();
     const where = ['session = @session'];
     if (query.status) where.push('status = @status');
     if (query.target) where.push('target = @target');
@@ -335,14 +337,12 @@ export class Outbox implements OutboxService {
 
   get(session: string, id: string): DeliveryRecord | undefined {
     if (!this.db) return undefined;
-    this.writeSucceeded();
     const row = this.statements.get.get(session, id) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   redeliver(session: string, id: string): boolean {
     if (!this.ready) return false;
-    this.writeSucceeded();
     const row = this.statements.get.get(session, id) as Row | undefined;
     if (!row) return false;
     const now = Date.now();
@@ -353,7 +353,6 @@ export class Outbox implements OutboxService {
 
   redeliverFailed(session: string, since: number, target?: string): number {
     if (!this.ready || !this.db) return 0;
-    this.writeSucceeded();
     const rows = this.statements.failedSince.all(session, since, target ?? null, target ?? null) as {
       seq: number;
       target: string;
@@ -369,7 +368,6 @@ export class Outbox implements OutboxService {
   /** Pending rows per target (metrics). */
   pendingByTarget(): { target: string; n: number }[] {
     if (!this.db) return [];
-    this.writeSucceeded();
     return this.db
       .prepare(`SELECT target, COUNT(*) AS n FROM deliveries WHERE status = 'pending' GROUP BY target`)
       .all() as { target: string; n: number }[];
@@ -378,7 +376,6 @@ export class Outbox implements OutboxService {
   /** Pending rows (tests and logs). */
   pendingCount(): number {
     if (!this.db) return 0;
-    this.writeSucceeded();
     return (
       this.db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'`).get() as { n: number }
     ).n;
@@ -429,9 +426,6 @@ export class Outbox implements OutboxService {
     lane.pumping = true;
     try {
       const window = this.windows.get(lane.target) ?? 1;
-      // Rows after the cursor were never dispatched in this pass; from the start, unwritten
-      // successes would read as pending.
-      if (lane.cursor === 0) this.writeSucceeded();
       // The window's worth of next rows in one query (one query per row was a visible cost).
       fill: while (lane.inFlight < window && !lane.blocked && !lane.timer) {
         if (dispatchedAllEnqueued(lane)) break;
@@ -509,7 +503,8 @@ export class Outbox implements OutboxService {
     if (!this.ready) return false; // stopping: the row stays pending and is sent again after the restart
     const now = Date.now();
     if (outcome.ok) {
-      this.markSucceeded(row.seq, outcome.status ?? null, now);
+      this.beginTurn(this.db as SqliteDatabase);
+      this.statements.succeed.run(outcome.status ?? null, now, row.seq);
       this.onAttempt(row.target, 'delivered');
       for (const callback of this.delivered.get(row.target) ?? []) {
         try {
@@ -644,26 +639,41 @@ export class Outbox implements OutboxService {
     }
   }
 
-  private markSucceeded(seq: number, status: number | null, at: number): void {
-    this.succeeded.push({ seq, status, at });
-    this.succeededFlush ??= setImmediate(() => this.writeSucceeded());
+  /** Opens the turn's write transaction (see `turn`) unless it is open. */
+  private beginTurn(db: SqliteDatabase): void {
+    if (!db.inTransaction) this.statements.begin.run();
+    if (this.turn) return;
+    let done: () => void = () => undefined;
+    const committed = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    this.turn = { committed, done, end: setImmediate(() => this.commit()) };
   }
 
-  /** Writes the pending successes (see `succeeded`); called before every read of the table. */
-  private writeSucceeded(): void {
-    if (this.succeededFlush) clearImmediate(this.succeededFlush);
-    this.succeededFlush = undefined;
-    if (this.succeeded.length === 0 || !this.db) return;
-    const rows = this.succeeded;
-    this.succeeded = [];
-    this.db.transaction(() => {
-      for (const { seq, status, at } of rows) this.statements.succeed.run(status, at, seq);
-    })();
+  /** Commits the turn's writes: when the turn ends, and at close. */
+  private commit(): void {
+    const turn = this.turn;
+    if (!turn) return;
+    this.turn = undefined;
+    clearImmediate(turn.end);
+    try {
+      if (this.db?.inTransaction) this.statements.commit.run();
+    } catch (error) {
+      // Only a failing disk gets here; the rows of this turn are gone, as an insert failing on its
+      // own would have lost its row. Lanes that dispatched them see their updates change nothing.
+      this.log.error({ err: errorMessage(error) }, 'outbox commit failed: the rows of this turn are lost');
+      if (this.db?.inTransaction) this.db.exec('ROLLBACK');
+    }
+    turn.done();
+  }
+
+  /** Resolves once every row enqueued so far is committed; undefined when none waits. */
+  committed(): Promise<void> | undefined {
+    return this.turn?.committed;
   }
 
   private prune(): void {
     if (!this.ready) return;
-    this.writeSucceeded();
     this.statements.prune.run(Date.now() - this.settings.retentionMs);
   }
 
@@ -678,7 +688,7 @@ export class Outbox implements OutboxService {
     await Promise.allSettled([...this.clients.values()].map((client) => client.destroy()));
     this.clients.clear();
     await Promise.allSettled([...this.inFlight]);
-    this.writeSucceeded();
+    this.commit();
     this.db?.close();
     this.db = undefined;
   }

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { SECRET, startDaemon } from '../helpers/daemon.ts';
+import { gate } from '../fixtures/plugins/answer-gate/index.ts';
+import { SECRET, startDaemon, waitFor } from '../helpers/daemon.ts';
 
 const fixture = (name: string) => ({ resolve: `./test/fixtures/plugins/${name}/index.ts` });
 
@@ -65,4 +66,28 @@ test('a plugin turned off has no routes and is absent from the docs (config and 
     t.is(list.response.find((p: { name: string }) => p.name === 'messages').state, 'disabled');
     await d.close();
   }
+});
+
+test('a plugin can hold answers until its writes are done (beforeAnswer), as the webhook outbox does', async (t) => {
+  const d = await startDaemon({ config: { plugins: { 'answer-gate': fixture('answer-gate') } } });
+  t.teardown(() => d.close());
+  await d.connect('s');
+  let release: () => void = () => undefined;
+  gate.held = new Promise((resolve) => {
+    release = resolve;
+  });
+  const askedBefore = gate.asked;
+  let answered = false;
+  const pending = d.api('s', 'GET', 'status-session').then((res) => {
+    answered = true;
+    return res;
+  });
+  await waitFor(async () => gate.asked > askedBefore);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.false(answered, 'the answer waits while the plugin holds it');
+  gate.held = undefined;
+  release();
+  const res = await pending;
+  t.is(res.status, 200);
+  t.is(res.body.status, 'CONNECTED');
 });
