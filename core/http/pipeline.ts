@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
 // awilix's build without loadModules: the main entry imports fast-glob for it (~30 ms of boot), unused here.
 import { type AwilixContainer, asValue } from 'awilix/browser';
 import type { Context } from 'koa';
@@ -111,7 +112,10 @@ const DEFAULT_SECRET_KEY_ERROR = { response: 'error', message: 'The token is inc
  */
 export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDeps): void {
   const validators = {
-    params: route.schema?.params && compileValidator('params', route.schema.params),
+    params:
+      route.schema?.params && !acceptsEveryMatch(route.schema.params, route.path)
+        ? compileValidator('params', route.schema.params)
+        : undefined,
     query: route.schema?.query && compileValidator('query', route.schema.query),
     body: route.schema?.body && compileValidator('body', route.schema.body),
   };
@@ -224,9 +228,11 @@ export function mountRoute(routes: RouteIndex, route: AnyRoute, deps: PipelineDe
       const pending = route.handler(request);
       const reply = pending instanceof Promise ? await pending : pending;
       if (reply) {
-        ctx.status = reply.status ?? 200;
+        if (reply.status !== undefined) ctx.status = reply.status;
         if (reply.headers) ctx.set(reply.headers);
         if (reply.type) ctx.type = reply.type;
+        // Koa would look the JSON type up in mime-types for every answer (in the profile).
+        else if (isJsonBody(reply.body)) ctx.set('content-type', JSON_CONTENT_TYPE);
         ctx.body = reply.body;
       }
     } catch (error) {
@@ -272,6 +278,34 @@ function acceptedSession(ok: boolean, session: string, ctx: Context, deps: Pipel
   if (ok) return session;
   deps.onAuthFailure?.(ctx.ip);
   return BAD_TOKEN;
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** What Koa sends as JSON: a plain object or an array. */
+function isJsonBody(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  const prototype = Object.getPrototypeOf(body);
+  return prototype === Object.prototype || prototype === null || Array.isArray(body);
+}
+
+/**
+ * Whether a params schema accepts whatever a match of `path` gives: plain strings, each required
+ * one a mandatory `:param` of the path. Its validator could never fail (most routes' params are
+ * just `{ session: string }`, and the core checks the session name), so none is run: ajv was ~2% of
+ * a trivial route's cost.
+ */
+function acceptsEveryMatch(schema: TSchema, path: string): boolean {
+  if (schema.type !== 'object' || schema.additionalProperties === false || schema.patternProperties)
+    return false;
+  const mandatory = new Set([...path.matchAll(/:(\w+)(\?)?/g)].filter((m) => !m[2]).map((m) => m[1]));
+  const required: string[] = schema.required ?? [];
+  if (!required.every((name) => mandatory.has(name))) return false;
+  const annotations = new Set(['type', 'description', 'title', 'examples']);
+  return Object.values((schema.properties ?? {}) as Record<string, TSchema>).every(
+    (property) =>
+      property.type === 'string' && Object.keys(property).every((keyword) => annotations.has(keyword)),
+  );
 }
 
 function answer(ctx: Context, error: HttpError): void {

@@ -49,7 +49,8 @@ export class RouteIndex {
       const literal = this.buckets.get(bucketKey(count, last));
       const wildcard = this.buckets.get(bucketKey(count, '*'));
       let allowed: Set<string> | undefined;
-      for (const bucket of [literal, wildcard]) {
+      for (let i = 0; i < 2; i += 1) {
+        const bucket = i === 0 ? literal : wildcard;
         if (!bucket) continue;
         const match = bucket.router.match(path, ctx.method);
         const layer = match.pathAndMethod[0];

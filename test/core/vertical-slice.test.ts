@@ -64,6 +64,10 @@ test('validation names the missing field', async (t) => {
   t.is(res.status, 400);
   t.is(res.body.status, 'error');
   t.regex(res.body.message, /body\.phone is required/);
+  // Path parameters with constraints are validated too (plain string ones need no validator).
+  const badId = await d.api('alice', 'GET', 'message-by-id/not-a-message-id');
+  t.is(badId.status, 400);
+  t.regex(badId.body.message, /^params\.messageId /);
 });
 
 test('JSON answers carry `session` when the request says exactly application/json, errors included', async (t) => {
