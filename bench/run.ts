@@ -89,6 +89,12 @@ async function measureBoot(runs: number): Promise<number[]> {
   return boots;
 }
 
+/**
+ * The bare Koa server answering send-message's POST (see bench/bare-koa.ts): send-message's own
+ * floor, since parsing its body and sending its 2.3 KB answer cost Koa far more than "hello".
+ */
+const SEND_FLOOR = 'bare Koa, send-shaped';
+
 async function main() {
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
   console.error(`wppd bench — ${machine}; ${RUNS} runs × ${DURATION}s, ${CONNECTIONS} connections`);
@@ -96,20 +102,31 @@ async function main() {
   // Boot first, on a quiet machine (after the load runs, leftovers of the earlier daemons slowed it).
   const boots = httpOnly ? [] : await measureBoot(5);
   console.error(`  boot: ${boots.join(', ')} ms`);
-  const bare = await spawnServer('bench/bare-koa.ts', {}, { pinned: true });
   const daemon = await spawnDaemon({}, { pinned: true });
+  let bare: Awaited<ReturnType<typeof spawnServer>> | undefined;
   try {
     const options = await scenarioOptions(daemon.url);
+    // The send-shaped floor answers what send-message answers (one send, before any load).
+    const sendAnswer = await fetch(options.send.url, {
+      method: 'POST',
+      headers: options.send.headers as Record<string, string>,
+      body: options.send.body as string,
+    }).then((res) => res.text());
+    bare = await spawnServer('bench/bare-koa.ts', { BARE_KOA_POST_ANSWER: sendAnswer }, { pinned: true });
     const load = (pid: number, scenario: Parameters<typeof loadOnce>[1]) =>
       loadOnce(pid, { connections: CONNECTIONS, duration: DURATION, ...scenario });
     const barePid = bare.child.pid as number;
+    const bareUrl = bare.url;
     const daemonPid = daemon.child.pid as number;
 
-    const runBare = () => load(barePid, { url: bare.url });
+    const runBare = () => load(barePid, { url: bareUrl });
     const scenarios: Record<string, { run: () => Promise<Load> }> = {
       'status-session (token in header)': { run: () => load(daemonPid, options.status) },
       'send-message A→B': { run: () => load(daemonPid, options.send) },
       'wrong token (401)': { run: () => load(daemonPid, options['wrong-token']) },
+      [SEND_FLOOR]: {
+        run: () => load(barePid, { ...options.send, url: `${bareUrl}/api/alice/send-message` }),
+      },
     };
     // Each run of a scenario is paired with a bare Koa run just before it, and the ratio is the
     // median of the pairs: this VM's speed drifts by 10-30% within minutes, which moved a ratio
@@ -168,11 +185,13 @@ async function main() {
     const heapPerSessionKb = Math.round((loaded.heap - idle.heap) / SESSIONS_FOR_MEMORY);
     await stop(mem.child);
 
+    const sendVsFloor = (results['send-message A→B']?.rps ?? 0) / Math.max(1, results[SEND_FLOOR]?.rps ?? 0);
     const rows = [
       ['bare Koa hello', 'bare Koa hello', '—'],
       ['status-session, authenticated', 'status-session (token in header)', '≥ 0.6'],
       ['send-message A→B (sandbox)', 'send-message A→B', '≥ 0.3'],
       ['wrong token (401)', 'wrong token (401)', '≥ 0.5'],
+      ['bare Koa, send-shaped (koa-body + the same answer)', SEND_FLOOR, '—'],
     ] as const;
     const table: string[] = [];
     table.push(
@@ -190,6 +209,7 @@ async function main() {
       '',
       '| figure | value | target |',
       '|---|---:|---|',
+      `| send-message ÷ send-shaped bare Koa (req/s) | ${sendVsFloor.toFixed(2)} | — |`,
       `| webhook pipeline, ${WEBHOOK_MESSAGES} inbound → receiver | ${webhook.eventsPerSecond} events/s | ≥ 2000 |`,
       `| webhook latency p50 / p99 | ${webhook.p50} / ${webhook.p99} ms | p99 < 250 |`,
       `| webhook: daemon main-thread CPU per event | ${webhook.daemonCpuUsPerEvent} µs | — |`,
@@ -212,6 +232,7 @@ async function main() {
       http: Object.fromEntries(
         Object.entries(results).map(([k, v]) => [k, { ...v, ratio: +(ratios[k] ?? 0).toFixed(2) }]),
       ),
+      sendVsSendShapedFloor: +sendVsFloor.toFixed(2),
       webhook,
       bootMs: median(boots),
       rssIdleKb: idleKb,
@@ -222,7 +243,7 @@ async function main() {
     fs.writeFileSync('bench/results/latest.json', `${JSON.stringify(output, null, 2)}\n`);
   } finally {
     await stop(daemon.child);
-    await stop(bare.child);
+    if (bare) await stop(bare.child);
   }
 }
 
