@@ -13,18 +13,20 @@ export function wid(serialized: string): Wid {
   return { server, user, _serialized: serialized };
 }
 
-/** The key part of a message id, like WhatsApp Web's (`3EB0…`). */
-/** Random bytes drawn 4 KiB at a time: one randomBytes call per message id was a syscall per send. */
-let randomPool = Buffer.alloc(0);
-let randomOffset = 0;
+/** A per-process sequence for message key ids, from a random start (see newKeyId). */
+let keySequence = randomBytes(3).readUIntBE(0, 3);
 
+/**
+ * The key part of a message id, like WhatsApp Web's: `3EB0` and 16 hex digits (longer keys read as
+ * Android's, see getPlatformFromMessage). The digits are the time in ms (the last 10 hex digits:
+ * they wrap every ~35 years), then a sequence: ids grow with time, so a phone's messages index
+ * appends instead of writing a random page of itself per message (~5 µs of each stored message,
+ * more as the table grows), and no two ids of this process share a millisecond and a sequence number.
+ */
 export function newKeyId(): string {
-  if (randomOffset + 8 > randomPool.length) {
-    randomPool = randomBytes(4096);
-    randomOffset = 0;
-  }
-  randomOffset += 8;
-  return `3EB0${randomPool.toString('hex', randomOffset - 8, randomOffset).toUpperCase()}`;
+  keySequence = (keySequence + 1) % 0x1000000;
+  const time = (Date.now() % 0x10000000000).toString(16).padStart(10, '0');
+  return `3EB0${time}${keySequence.toString(16).padStart(6, '0')}`.toUpperCase();
 }
 
 /** `<fromMe>_<chat>_<key>[_<author>]`, the library's serialised message id. */
