@@ -85,13 +85,12 @@ export class SandboxNetwork {
    * transaction per event-loop turn (`writeMessages`), and every read of the messages table writes
    * them first. A commit per send was the largest cost of send-message and of inbound messages under
    * load; batching shares one commit among all the sends of a turn, and a message saved twice in a
-   * turn (a send's ack going SENT → RECEIVED) is written once. A SIGKILL can lose the writes of the
-   * turn in progress (under a millisecond): this is a simulated network, and a stop writes them.
+   * turn (a send's ack going SENT → RECEIVED) is written, and serialized, once: as it is when
+   * written, so a change made to a saved message before then is stored too (callers change a
+   * message, then save it). A SIGKILL can lose the writes of the turn in progress (under a
+   * millisecond): this is a simulated network, and a stop writes them.
    */
-  private readonly unwrittenMessages = new Map<
-    string,
-    [owner: string, id: string, chat: string, data: string]
-  >();
+  private readonly unwrittenMessages = new Map<string, { owner: string; message: Message }>();
   private writeScheduled: NodeJS.Immediate | undefined;
   /**
    * Entities as stored (their JSON, or null when absent), by owner, kind and id: a send reads two
@@ -253,13 +252,7 @@ export class SandboxNetwork {
 
   // ---- messages ----
   saveMessage(owner: string, message: Message): void {
-    // Serialized now: the caller may change the object afterwards (a send raises its ack in place).
-    this.unwrittenMessages.set(`${owner}\n${message.id}`, [
-      owner,
-      message.id,
-      String(message.chatId),
-      JSON.stringify(message),
-    ]);
+    this.unwrittenMessages.set(`${owner}\n${message.id}`, { owner, message });
     this.writeScheduled ??= setImmediate(() => this.writeMessages());
   }
 
@@ -272,7 +265,8 @@ export class SandboxNetwork {
     const rows = [...this.unwrittenMessages.values()];
     this.unwrittenMessages.clear();
     this.db.transaction(() => {
-      for (const row of rows) this.statements.insertMessage.run(...row);
+      for (const { owner, message } of rows)
+        this.statements.insertMessage.run(owner, message.id, String(message.chatId), JSON.stringify(message));
     })();
   }
 
