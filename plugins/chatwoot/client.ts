@@ -33,7 +33,7 @@ export class ChatwootClient {
   }
 
   async call<T = Record<string, unknown>>(
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     path: string,
     body: Record<string, unknown> | FormData | undefined,
     signal: AbortSignal,

@@ -158,6 +158,16 @@ export default definePlugin<ChatwootConfig>({
       const ack = (event.payload as { ack?: unknown }).ack;
       if (settings && waId && typeof ack === 'number') onAck(settings, waId, ack);
     });
+    // A message revoked on WhatsApp leaves Chatwoot too (the row finds its copy when it is sent).
+    api.on('onrevokedmessage', (event) => {
+      const settings = bridged(event.session);
+      const waId = idOf((event.payload as { refId?: unknown }).refId);
+      if (!settings || !waId) return;
+      enqueueChatwoot(settings, { kind: 'delete-message', waId }, `revoked:${waId}`, 'onrevokedmessage', {
+        method: 'DELETE',
+        path: '/conversations',
+      });
+    });
     api.on('qrcode', (event) => {
       const settings = bridged(event.session);
       if (!settings?.sendQrCode) return;
@@ -197,7 +207,8 @@ export default definePlugin<ChatwootConfig>({
         'with the inbox secret configured (`chatWoot.secret`) so Chatwoot signs each call (X-Chatwoot-Signature).',
         'Answers at once and sends in the background (Chatwoot marks a message failed after 5 s): only public',
         '`message_created` of type `outgoing` not created by this bridge, text and every attachment, each Chatwoot',
-        'message once. Delivery problems are in the delivery log (`GET /api/:session/webhooks/deliveries`).',
+        'message once; such a message deleted in Chatwoot (`message_updated`, `content_attributes.deleted`) is',
+        'revoked on WhatsApp. Delivery problems are in the delivery log (`GET /api/:session/webhooks/deliveries`).',
         'Differences from wppconnect-server: the route is authenticated, a session that is not connected gets 404 at',
         'once instead of a hanging request, and replays are not sent twice.',
       ].join(' '),
@@ -266,18 +277,26 @@ export default definePlugin<ChatwootConfig>({
               message: 'Error on  receive chatwoot',
               error: verdict.message,
             });
+          case 'revoke':
           case 'send': {
-            if (store.isHandled(settings.scope, verdict.job.cwId))
-              return { body: { ...RECEIVED, queued: false, ignored: 'already sent' } };
+            const { job } = verdict;
+            const revoke = verdict.action === 'revoke';
+            if (
+              revoke ? store.isDeleted(settings.scope, job.cwId) : store.isHandled(settings.scope, job.cwId)
+            )
+              return {
+                body: { ...RECEIVED, queued: false, ignored: revoke ? 'already deleted' : 'already sent' },
+              };
             if (!api.sessions.get(session)?.isConnected) throw new HttpError(404, NOT_CONNECTED_BODY);
+            // Sends and revokes share the session's lane: a revoke never overtakes its message.
             const queued = outbox.enqueue({
               session,
               target: TO_WHATSAPP,
               method: 'POST',
-              url: `whatsapp:${verdict.job.to}`,
-              body: verdict.job,
-              dedupeKey: `chatwoot:${settings.scope}:cw:${verdict.job.cwId}`,
-              event: 'message_created',
+              url: `whatsapp:${job.to}`,
+              body: job,
+              dedupeKey: `chatwoot:${settings.scope}:${revoke ? 'cw-deleted' : 'cw'}:${job.cwId}`,
+              event: revoke ? 'message_updated' : 'message_created',
             });
             return {
               body: {

@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS sent_parts (
 CREATE TABLE IF NOT EXISTS handled (
   scope TEXT NOT NULL, cw_id INTEGER NOT NULL, handled_at INTEGER NOT NULL,
   PRIMARY KEY (scope, cw_id));
+CREATE TABLE IF NOT EXISTS deleted (
+  scope TEXT NOT NULL, cw_id INTEGER NOT NULL, deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, cw_id));
 `;
 
 export interface StoredContact {
@@ -92,12 +95,19 @@ export class BridgeStore {
       savePart: db.prepare(
         'INSERT OR IGNORE INTO sent_parts (scope, cw_id, part, wa_id, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
+      mirrorOf: db.prepare(
+        'SELECT cw_id AS cwId, conversation_id AS conversationId FROM messages WHERE scope = ? AND wa_id = ?',
+      ),
+      partsSent: db.prepare('SELECT wa_id AS id FROM sent_parts WHERE scope = ? AND cw_id = ? ORDER BY part'),
+      deleted: db.prepare('SELECT 1 AS yes FROM deleted WHERE scope = ? AND cw_id = ?'),
+      markDeleted: db.prepare('INSERT OR IGNORE INTO deleted (scope, cw_id, deleted_at) VALUES (?, ?, ?)'),
       handled: db.prepare('SELECT 1 AS yes FROM handled WHERE scope = ? AND cw_id = ?'),
       markHandled: db.prepare('INSERT OR IGNORE INTO handled (scope, cw_id, handled_at) VALUES (?, ?, ?)'),
       prune: [
         db.prepare('DELETE FROM messages WHERE created_at < ?'),
         db.prepare('DELETE FROM sent_parts WHERE created_at < ?'),
         db.prepare('DELETE FROM handled WHERE handled_at < ?'),
+        db.prepare('DELETE FROM deleted WHERE deleted_at < ?'),
         db.prepare('DELETE FROM posting WHERE started_at < ?'),
       ],
     };
@@ -205,6 +215,28 @@ export class BridgeStore {
       this.q.savePart.run(scope, cwId, part, waId, now);
       this.q.saveMessage.run(scope, waId, cwId, conversationId, 0, now);
     })();
+  }
+
+  /** The Chatwoot message a WhatsApp message is paired with (either direction). */
+  mirrorOf(scope: string, waId: string): { cwId: number; conversationId: number } | undefined {
+    return this.q.mirrorOf.get(scope, waId) as { cwId: number; conversationId: number } | undefined;
+  }
+
+  /** The WhatsApp messages a Chatwoot message went out as, in order. */
+  partsSent(scope: string, cwId: number): string[] {
+    return (this.q.partsSent.all(scope, cwId) as { id: string }[]).map((row) => row.id);
+  }
+
+  /**
+   * A message deleted on one side and deleted (or revoked) on the other by the bridge: the other
+   * side's own notice of that deletion then does nothing.
+   */
+  isDeleted(scope: string, cwId: number): boolean {
+    return this.q.deleted.get(scope, cwId) !== undefined;
+  }
+
+  markDeleted(scope: string, cwId: number): void {
+    this.q.markDeleted.run(scope, cwId, Date.now());
   }
 
   isHandled(scope: string, cwId: number): boolean {

@@ -16,7 +16,9 @@ export type ChatwootJob =
   | { kind: 'message'; message: BridgedMessage }
   | { kind: 'qrcode'; qrcode: string }
   | { kind: 'status'; status: string }
-  | { kind: 'message-status'; cwId: number; conversationId: number; status: DeliveryStatus; error?: string };
+  | { kind: 'message-status'; cwId: number; conversationId: number; status: DeliveryStatus; error?: string }
+  /** A WhatsApp message was revoked: its Chatwoot copy goes too (looked up when the row is sent). */
+  | { kind: 'delete-message'; waId: string };
 
 export type DeliveryStatus = 'delivered' | 'read' | 'failed';
 
@@ -102,6 +104,9 @@ export class ToChatwoot {
           break;
         case 'message-status':
           return await this.reportStatus(settings, client, job, signal);
+        case 'delete-message':
+          await this.deleteMessage(settings, client, job.waId, signal);
+          break;
       }
       return { ok: true };
     } catch (error) {
@@ -214,6 +219,34 @@ export class ToChatwoot {
       attachment ? multipart(fields, attachment) : fields,
       signal,
     );
+  }
+
+  /**
+   * Deletes the Chatwoot copy of a revoked WhatsApp message. Looked up now, not when queued: a
+   * message still waiting in this lane is posted first, then deleted. Nothing to do for a message
+   * that was never mirrored, one already deleted from Chatwoot's side, or one Chatwoot no longer has.
+   */
+  private async deleteMessage(
+    settings: BridgeSettings,
+    client: ChatwootClient,
+    waId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { store } = this.deps;
+    const mirror = store.mirrorOf(settings.scope, waId);
+    if (!mirror || store.isDeleted(settings.scope, mirror.cwId)) return;
+    try {
+      await client.call(
+        'DELETE',
+        `/conversations/${mirror.conversationId}/messages/${mirror.cwId}`,
+        undefined,
+        signal,
+      );
+    } catch (error) {
+      if (!(error instanceof ChatwootError && error.status === 404)) throw error;
+    }
+    // Chatwoot now sends message_updated (deleted) for it: that notice must not revoke anything.
+    store.markDeleted(settings.scope, mirror.cwId);
   }
 
   private async reportStatus(

@@ -21,11 +21,26 @@ export interface SendJob {
   inReplyTo?: number;
 }
 
+/**
+ * An agent deleted a message of theirs in Chatwoot that this bridge sent: it is revoked on
+ * WhatsApp. It goes through the same lane as the sends, so it never overtakes its own message.
+ */
+export interface RevokeJob {
+  revoke: true;
+  cwId: number;
+  conversationId: number;
+  to: string;
+}
+
+/** A row of the `chatwoot-send` lane (rows written before revokes existed are all SendJobs). */
+export type WhatsAppJob = SendJob | RevokeJob;
+
 /** What a webhook from Chatwoot asks for (reference/chatwoot-api.md §3–4). */
 export type WebhookVerdict =
   | { action: 'ignore'; reason: string }
   | { action: 'conversation-status'; conversationId: number; open: boolean }
   | { action: 'send'; job: SendJob }
+  | { action: 'revoke'; job: RevokeJob }
   | { action: 'refuse'; message: string };
 
 type Json = Record<string, unknown>;
@@ -73,8 +88,9 @@ export function attachmentUrl(dataUrl: unknown, baseURL: string): string | undef
 
 /**
  * Decides what to do with a webhook. Only a public `message_created` of type `outgoing` that this
- * bridge did not create itself (no `source_id`) is sent; conversation status changes only update
- * which conversation new WhatsApp messages go to.
+ * bridge did not create itself (no `source_id`) is sent, and the same message deleted in Chatwoot
+ * (`message_updated` with `content_attributes.deleted`) is revoked; conversation status changes
+ * only update which conversation new WhatsApp messages go to.
  */
 export function judgeWebhook(
   payload: Json,
@@ -93,15 +109,17 @@ export function judgeWebhook(
     if (id === undefined || typeof status !== 'string') return { action: 'ignore', reason: event };
     return { action: 'conversation-status', conversationId: id, open: status !== 'resolved' };
   }
-  if (event !== 'message_created') return { action: 'ignore', reason: `event ${event || '(none)'}` };
+  const attributes = record(payload.content_attributes);
+  const deletion = event === 'message_updated' && attributes.deleted === true;
+  if (event !== 'message_created' && !deletion)
+    return { action: 'ignore', reason: `event ${event || '(none)'}` };
   if (payload.message_type !== 'outgoing' && payload.message_type !== 1)
     return { action: 'ignore', reason: 'not an outgoing message' };
   if (payload.private === true || payload.is_private === true)
     return { action: 'ignore', reason: 'private note' };
   if (typeof payload.source_id === 'string' && payload.source_id !== '')
     return { action: 'ignore', reason: 'created by this bridge (source_id set)' };
-  const attributes = record(payload.content_attributes);
-  if (attributes.deleted === true) return { action: 'ignore', reason: 'deleted message' };
+  if (attributes.deleted === true && !deletion) return { action: 'ignore', reason: 'deleted message' };
 
   const cwId = positiveInt(payload.id);
   const conversation = record(payload.conversation);
@@ -119,6 +137,7 @@ export function judgeWebhook(
       action: 'refuse',
       message: 'No WhatsApp recipient: the contact has no phone number or WhatsApp identifier',
     };
+  if (deletion) return { action: 'revoke', job: { revoke: true, cwId, conversationId, to } };
   const attachments: SendJob['attachments'] = [];
   for (const raw of Array.isArray(payload.attachments) ? payload.attachments : []) {
     const attachment = record(raw);
@@ -210,7 +229,9 @@ export class ToWhatsApp {
         retry: false,
         error: `Chatwoot is not configured for this session: ${settings.missing}`,
       };
-    const job = JSON.parse(record.body) as SendJob;
+    const parsed = JSON.parse(record.body) as WhatsAppJob;
+    if ('revoke' in parsed) return this.revoke(record, settings, parsed);
+    const job = parsed;
     const { store } = this.deps;
     if (store.isHandled(settings.scope, job.cwId)) return { ok: true };
     let lastAck = 0;
@@ -255,6 +276,31 @@ export class ToWhatsApp {
         'sending a Chatwoot message to WhatsApp failed',
       );
       if (!retry) this.deps.report(settings, undefined, job, -1, message);
+      return { ok: false, retry, error: message };
+    }
+  }
+
+  /** Revokes, for everyone, the WhatsApp messages a deleted Chatwoot message went out as. */
+  private async revoke(
+    record: DeliveryRecord,
+    settings: BridgeSettings,
+    job: RevokeJob,
+  ): Promise<DeliveryOutcome> {
+    const { store } = this.deps;
+    // Deleted from WhatsApp's side first (the bridge then deleted it in Chatwoot): nothing to revoke.
+    if (store.isDeleted(settings.scope, job.cwId)) return { ok: true };
+    const sent = store.partsSent(settings.scope, job.cwId);
+    try {
+      if (sent.length > 0) await this.connected(record.session).engine('deleteMessage')(job.to, sent, false);
+      store.markDeleted(settings.scope, job.cwId);
+      return { ok: true };
+    } catch (error) {
+      const retry = error instanceof SendFailure ? error.retry : isNotConnected(error);
+      const message = errorMessage(error);
+      this.deps.log.warn(
+        { session: record.session, id: record.id, cwId: job.cwId, err: message, retry },
+        'revoking a deleted Chatwoot message on WhatsApp failed',
+      );
       return { ok: false, retry, error: message };
     }
   }

@@ -420,3 +420,49 @@ test('with groups on, a group is one Chatwoot contact (by identifier) and each m
   );
   t.deepEqual(unexpected(origin), []);
 });
+
+test('a message revoked on WhatsApp is deleted from Chatwoot, once; the deletion notice Chatwoot sends back revokes nothing', async (t) => {
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t);
+  cw.get(`${api}/contacts/search`)
+    .query({ q: alice })
+    .reply(200, {
+      meta: { count: 1 },
+      payload: [
+        {
+          id: 17,
+          phone_number: `+${alice}`,
+          contact_inboxes: [{ source_id: 'src-17', inbox: { id: INBOX } }],
+        },
+      ],
+    })
+    .get(`${api}/contacts/17/conversations`)
+    .reply(200, { payload: [] })
+    .post(`${api}/conversations`)
+    .reply(200, { id: 42 })
+    .post(`${api}/conversations/42/messages`)
+    .reply(200, { id: 3001 });
+  const sent = await phoneOf(d, 'alice').engine('sendText')(bobWid, 'oops, wrong chat');
+  await allCalled(cw);
+
+  cw.delete(`${api}/conversations/42/messages/3001`).reply(200, {});
+  await phoneOf(d, 'alice').engine('deleteMessage')(bobWid, sent.id, false);
+  await allCalled(cw);
+
+  // Chatwoot then reports the deletion of the (incoming) message: nothing goes to WhatsApp.
+  const notice = fixture('message_updated');
+  notice.id = 3001;
+  notice.message_type = 'incoming';
+  notice.content_attributes = { deleted: true };
+  notice.conversation.id = 42;
+  const res = await postWebhook(d, `bob:${await d.token('bob')}`, notice);
+  t.like(res.body, { queued: false, ignored: 'not an outgoing message' });
+  await waitFor(async () => {
+    const rows = await deliveries(d, 'bob', 'chatwoot');
+    return rows.length === 2 && rows.every((r) => r.status === 'delivered');
+  });
+  t.deepEqual(
+    (await deliveries(d, 'bob', 'chatwoot')).map((r) => r.event),
+    ['onmessage', 'onrevokedmessage'],
+  );
+  t.deepEqual(unexpected(origin), []);
+});

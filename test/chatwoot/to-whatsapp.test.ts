@@ -191,3 +191,39 @@ test('quotes cross the bridge both ways (in_reply_to ⇄ quoted message), and a 
   });
   t.deepEqual(unexpected(origin), []);
 });
+
+test('an agent message deleted in Chatwoot is revoked on WhatsApp, once; other deletions revoke nothing', async (t) => {
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t);
+  cw.patch(`${api}/conversations/42/messages/2001`, { status: 'delivered' }).reply(200, { id: 2001 });
+  const token = await d.token('bob');
+  t.is((await postWebhook(d, `bob:${token}`, agentMessage(alice, 2001, 42))).status, 200);
+  await waitFor(async () => received(d, 'alice', bobWid)[0]?.body === 'Hello from the agent');
+  await allCalled(cw);
+
+  // What Chatwoot sends when the agent deletes the message
+  const deleted = agentMessage(alice, 2001, 42, 'This message was deleted');
+  deleted.event = 'message_updated';
+  deleted.content_attributes = { deleted: true };
+  const res = await postWebhook(d, `bob:${token}`, deleted);
+  t.is(res.status, 200);
+  t.like(res.body, { status: 'success', queued: true });
+  await waitFor(async () => received(d, 'alice', bobWid)[0]?.type === 'revoked');
+  t.is(received(d, 'alice', bobWid).length, 1, "alice's copy is revoked, not removed");
+
+  // A replay, and the deletion of a message the bridge mirrored (source_id set), revoke nothing more
+  const replay = await postWebhook(d, `bob:${token}`, deleted);
+  t.like(replay.body, { queued: false });
+  const mirrored = agentMessage(alice, 2002, 42, 'This message was deleted');
+  mirrored.event = 'message_updated';
+  mirrored.content_attributes = { deleted: true };
+  mirrored.source_id = `WAID:true_${alice}@c.us_3EB0AAAA2222CCCC`;
+  t.like((await postWebhook(d, `bob:${token}`, mirrored)).body, {
+    queued: false,
+    ignored: 'created by this bridge (source_id set)',
+  });
+  await waitFor(async () => {
+    const rows = await deliveries(d, 'bob', 'chatwoot-send');
+    return rows.length === 2 && rows.every((r) => r.status === 'delivered');
+  });
+  t.deepEqual(unexpected(origin), []);
+});
