@@ -269,14 +269,9 @@ export class ToWhatsApp {
       if (lastAck >= 2) this.deps.report(settings, lastWaId, job, lastAck);
       return { ok: true };
     } catch (error) {
-      const retry = error instanceof SendFailure ? error.retry : isNotConnected(error);
-      const message = errorMessage(error);
-      this.deps.log.warn(
-        { session: record.session, id: record.id, cwId: job.cwId, err: message, retry },
-        'sending a Chatwoot message to WhatsApp failed',
-      );
-      if (!retry) this.deps.report(settings, undefined, job, -1, message);
-      return { ok: false, retry, error: message };
+      const failure = this.failure(record, job.cwId, error, 'sending a Chatwoot message to WhatsApp');
+      if (!failure.retry) this.deps.report(settings, undefined, job, -1, failure.error);
+      return failure;
     }
   }
 
@@ -295,14 +290,19 @@ export class ToWhatsApp {
       store.markDeleted(settings.scope, job.cwId);
       return { ok: true };
     } catch (error) {
-      const retry = error instanceof SendFailure ? error.retry : isNotConnected(error);
-      const message = errorMessage(error);
-      this.deps.log.warn(
-        { session: record.session, id: record.id, cwId: job.cwId, err: message, retry },
-        'revoking a deleted Chatwoot message on WhatsApp failed',
-      );
-      return { ok: false, retry, error: message };
+      return this.failure(record, job.cwId, error, 'revoking a deleted Chatwoot message on WhatsApp');
     }
+  }
+
+  /** A send or revoke that failed: logged, and retried only when waiting can help (the session is away). */
+  private failure(record: DeliveryRecord, cwId: number, error: unknown, what: string) {
+    const retry = error instanceof SendFailure ? error.retry : isNotConnected(error);
+    const message = errorMessage(error);
+    this.deps.log.warn(
+      { session: record.session, id: record.id, cwId, err: message, retry },
+      `${what} failed`,
+    );
+    return { ok: false as const, retry, error: message };
   }
 
   private async sendPart(
