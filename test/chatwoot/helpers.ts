@@ -68,6 +68,20 @@ export function agentMessage(
   return payload;
 }
 
+/** Chatwoot's answer to a contact search that finds the contact of `number`, linked to the inbox. */
+export function foundContact(number: string, contactId = 17, sourceId = `${number}@c.us`) {
+  return {
+    meta: { count: 1 },
+    payload: [
+      {
+        id: contactId,
+        phone_number: `+${number}`,
+        contact_inboxes: [{ source_id: sourceId, inbox: { id: INBOX } }],
+      },
+    ],
+  };
+}
+
 export function chatwootSettings(origin: string, extra: Record<string, unknown> = {}) {
   return {
     baseURL: origin,

@@ -6,6 +6,7 @@ import {
   chatwootOrigin,
   deliveries,
   fixture,
+  foundContact,
   INBOX,
   network,
   postWebhook,
@@ -64,22 +65,13 @@ test('Chatwoot down for a while: nothing is lost, each message is posted once, i
 test('a restart while a message is being posted does not post it twice: the bridge finds it by its source_id', async (t) => {
   const origin = chatwootOrigin();
   const first = await bridge(t, { origin });
-  const { api, alice, aliceWid } = first;
+  const { api, alice } = first;
   let messageId = '';
   const requestSeen = new Promise<void>((resolve) => {
     first.cw
       .get(`${api}/contacts/search`)
       .query({ q: alice })
-      .reply(200, {
-        meta: { count: 1 },
-        payload: [
-          {
-            id: 17,
-            phone_number: `+${alice}`,
-            contact_inboxes: [{ source_id: aliceWid, inbox: { id: INBOX } }],
-          },
-        ],
-      })
+      .reply(200, foundContact(alice))
       .get(`${api}/contacts/17/conversations`)
       .reply(200, { payload: [{ id: 42, inbox_id: INBOX, status: 'open' }] })
       .post(`${api}/conversations/42/messages`, (body: { source_id: string }) => {

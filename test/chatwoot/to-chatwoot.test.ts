@@ -10,6 +10,7 @@ import {
   deliveries,
   FAST_OUTBOX,
   fixture,
+  foundContact,
   INBOX,
   phoneOf,
   postWebhook,
@@ -301,19 +302,11 @@ test('with sendQrCode and sendStatus on, each QR code (as an image) and each sta
 });
 
 test('a location and a contact card arrive in Chatwoot as readable text', async (t) => {
-  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t);
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t);
   const contents: string[] = [];
   cw.get(`${api}/contacts/search`)
     .query({ q: alice })
-    .reply(200, {
-      payload: [
-        {
-          id: 17,
-          phone_number: `+${alice}`,
-          contact_inboxes: [{ source_id: aliceWid, inbox: { id: INBOX } }],
-        },
-      ],
-    })
+    .reply(200, foundContact(alice))
     .get(`${api}/contacts/17/conversations`)
     .reply(200, { payload: [{ id: 42, inbox_id: INBOX, status: 'pending' }] })
     .post(`${api}/conversations/42/messages`, (body: { content: string }) => contents.push(body.content) > 0)
@@ -341,19 +334,11 @@ async function groupThenDirect(d: import('../helpers/daemon.ts').TestDaemon, bob
 }
 
 test('group messages are not bridged by default', async (t) => {
-  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t);
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t);
   const contents: string[] = [];
   cw.get(`${api}/contacts/search`)
     .query({ q: alice })
-    .reply(200, {
-      payload: [
-        {
-          id: 17,
-          phone_number: `+${alice}`,
-          contact_inboxes: [{ source_id: aliceWid, inbox: { id: INBOX } }],
-        },
-      ],
-    })
+    .reply(200, foundContact(alice))
     .get(`${api}/contacts/17/conversations`)
     .reply(200, { payload: [{ id: 42, inbox_id: INBOX, status: 'open' }] })
     .post(`${api}/conversations/42/messages`, (body: { content: string }) => contents.push(body.content) > 0)
@@ -369,7 +354,7 @@ test('group messages are not bridged by default', async (t) => {
 });
 
 test('with groups on, a group is one Chatwoot contact (by identifier) and each message names its author', async (t) => {
-  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t, { chatwoot: { groups: true } });
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t, { chatwoot: { groups: true } });
   const posted: { conversation: number; content: string; message_type: string }[] = [];
   const searched: string[] = [];
   const created = recorder();
@@ -390,15 +375,7 @@ test('with groups on, a group is one Chatwoot contact (by identifier) and each m
     .reply(200, { id: 1 })
     .get(`${api}/contacts/search`)
     .query({ q: alice })
-    .reply(200, {
-      payload: [
-        {
-          id: 17,
-          phone_number: `+${alice}`,
-          contact_inboxes: [{ source_id: aliceWid, inbox: { id: INBOX } }],
-        },
-      ],
-    })
+    .reply(200, foundContact(alice))
     .get(`${api}/contacts/17/conversations`)
     .reply(200, { payload: [{ id: 42, inbox_id: INBOX, status: 'open' }] })
     .post(`${api}/conversations/42/messages`, (body) => posted.push({ conversation: 42, ...body }) > 0)
@@ -425,16 +402,7 @@ test('a message revoked on WhatsApp is deleted from Chatwoot, once; the deletion
   const { d, cw, api, origin, alice, bobWid } = await bridge(t);
   cw.get(`${api}/contacts/search`)
     .query({ q: alice })
-    .reply(200, {
-      meta: { count: 1 },
-      payload: [
-        {
-          id: 17,
-          phone_number: `+${alice}`,
-          contact_inboxes: [{ source_id: 'src-17', inbox: { id: INBOX } }],
-        },
-      ],
-    })
+    .reply(200, foundContact(alice, 17, 'src-17'))
     .get(`${api}/contacts/17/conversations`)
     .reply(200, { payload: [] })
     .post(`${api}/conversations`)

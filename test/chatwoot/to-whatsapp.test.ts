@@ -6,6 +6,7 @@ import {
   bridge,
   deliveries,
   fixture,
+  foundContact,
   network,
   phoneOf,
   postWebhook,
@@ -149,16 +150,12 @@ test('a send WhatsApp refuses is reported to Chatwoot as failed, with the reason
 });
 
 test('quotes cross the bridge both ways (in_reply_to ⇄ quoted message), and a read receipt is reported as read', async (t) => {
-  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t);
+  const { d, cw, api, origin, alice, bobWid } = await bridge(t);
   const posted: Record<string, unknown>[] = [];
   const patches: unknown[] = [];
   cw.get(`${api}/contacts/search`)
     .query({ q: alice })
-    .reply(200, {
-      payload: [
-        { id: 17, phone_number: `+${alice}`, contact_inboxes: [{ source_id: aliceWid, inbox: { id: 3 } }] },
-      ],
-    })
+    .reply(200, foundContact(alice))
     .get(`${api}/contacts/17/conversations`)
     .reply(200, { payload: [{ id: 42, inbox_id: 3, status: 'open' }] })
     .post(`${api}/conversations/42/messages`, (body) => posted.push(body) > 0)
