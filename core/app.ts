@@ -86,6 +86,7 @@ export async function createDaemon(options: DaemonOptions = {}): Promise<Daemon>
       poweredBy: config.poweredBy,
       maxSessions: config.maxSessions,
       waitQrCodeTimeoutMs: config.waitQrCodeTimeoutMs,
+      engineCallTimeoutMs: config.engineCallTimeoutMs,
     },
     store,
     events,

@@ -64,6 +64,12 @@ export const coreSchema: Schema<CoreConfig> = {
     default: 60_000,
     env: 'WPPD_WAIT_QRCODE_TIMEOUT_MS',
   },
+  engineCallTimeoutMs: {
+    doc: 'How long a request waits for one WhatsApp engine call before answering 504 (0 = no bound)',
+    format: 'nat',
+    default: 60_000,
+    env: 'WPPD_ENGINE_CALL_TIMEOUT_MS',
+  },
   limits: {
     jsonBody: { doc: 'Largest JSON body', format: String, default: '50mb', env: 'WPPD_JSON_LIMIT' },
     formBody: { doc: 'Largest urlencoded body', format: String, default: '1mb', env: 'WPPD_FORM_LIMIT' },
@@ -127,6 +133,7 @@ export interface CoreConfig {
   poweredBy: string;
   maxSessions: number;
   waitQrCodeTimeoutMs: number;
+  engineCallTimeoutMs: number;
   limits: { jsonBody: string; formBody: string; uploadBytes: number };
   rateLimit: {
     secretKeyBurst: number;

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.ts';
+import { errorMessage, HttpError } from '../errors.ts';
 
 /**
  * wa-js error codes (carried as `error.code` by the library's errors, and by the sandbox's) that mean
@@ -25,11 +25,13 @@ const STATUS_BY_CODE: Record<string, number> = {
 };
 
 /**
- * The HTTP status an engine error deserves: by its wa-js code when it has a known one; else 404 when
- * the thing asked for does not exist, 400 when WhatsApp refused the input as invalid; else `fallback`
- * (the route's wppconnect-server status, usually 500).
+ * The HTTP status an engine error deserves: an HttpError keeps its own; by its wa-js code when it has
+ * a known one; else 404 when the thing asked for does not exist, 400 when WhatsApp refused the input
+ * as invalid; else `fallback` (the route's wppconnect-server status, usually 500).
  */
 export function statusForEngineError(error: unknown, fallback: number): number {
+  // Already an answer: the core's own (a 504 for an engine call that did not settle in time).
+  if (error instanceof HttpError) return error.status;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && STATUS_BY_CODE[code]) return STATUS_BY_CODE[code];
   const text = `${typeof code === 'string' ? code : ''} ${errorMessage(error)}`;

@@ -27,6 +27,8 @@ export interface SessionManagerOptions {
   poweredBy: string;
   maxSessions: number;
   waitQrCodeTimeoutMs: number;
+  /** Bound on one engine call made through `Session.engine` (0: none). */
+  engineCallTimeoutMs: number;
 }
 
 /** statusFind strings after which the library has given the session up. */
@@ -65,7 +67,7 @@ export class SessionManager {
     if (live) return live;
     const stored = this.store.get(name);
     if (!stored) return undefined;
-    const session = new Session(name);
+    const session = new Session(name, this.options.engineCallTimeoutMs);
     session.config = stored.config;
     this.sessions.set(name, session);
     return session;
@@ -75,7 +77,7 @@ export class SessionManager {
   getOrCreate(name: string): Session {
     const existing = this.get(name);
     if (existing) return existing;
-    const session = new Session(name);
+    const session = new Session(name, this.options.engineCallTimeoutMs);
     this.sessions.set(name, session);
     return session;
   }

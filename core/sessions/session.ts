@@ -1,5 +1,5 @@
 import type { EngineClient, EngineMethodName, EngineSession, WhatsappMethods } from '../engine/port.ts';
-import { HttpError, notImplemented } from '../errors.ts';
+import { HttpError, httpError, notImplemented } from '../errors.ts';
 import type { SessionStatus } from '../events/catalog.ts';
 import type { StoredSessionConfig } from '../store/session-store.ts';
 
@@ -27,7 +27,11 @@ export class Session {
   /** Bumped on every start, so callbacks of an older run are ignored. */
   generation = 0;
 
-  constructor(readonly name: string) {}
+  /** @param callTimeoutMs bound on each engine call made through `engine()` (0: none). */
+  constructor(
+    readonly name: string,
+    private readonly callTimeoutMs = 0,
+  ) {}
 
   get client(): EngineClient | undefined {
     return this.engineSession?.client;
@@ -39,18 +43,83 @@ export class Session {
 
   /**
    * A method of the engine's client, bound and ready to call; 404 when the session is not connected,
-   * 501 when the engine lacks the feature. Keeps the library's overloads.
+   * 501 when the engine lacks the feature. Keeps the library's overloads. A call that has not settled
+   * within the session's call timeout fails with a 504 (see `withCallDeadline`).
    */
   engine<K extends EngineMethodName>(method: K): WhatsappMethods[K] {
     const client = this.engineSession?.client;
     if (!client || this.status !== 'CONNECTED') throw new HttpError(404, NOT_CONNECTED_BODY);
     const fn = client[method] as unknown;
     if (typeof fn !== 'function') throw notImplemented(String(method), this.engineName);
-    return fn.bind(client) as WhatsappMethods[K];
+    const call = (fn as (...args: unknown[]) => unknown).bind(client);
+    const limit = this.callTimeoutMs;
+    if (!limit) return call as WhatsappMethods[K];
+    return ((...args: unknown[]) =>
+      withCallDeadline(call(...args), limit, String(method))) as WhatsappMethods[K];
   }
 
   /** Whether the running engine offers a method (to choose between alternatives). */
   supports(method: EngineMethodName): boolean {
     return typeof this.engineSession?.client[method] === 'function';
   }
+}
+
+/** An engine call in flight with a deadline (see withCallDeadline). */
+interface BoundedCall {
+  deadline: number;
+  expire: () => void;
+}
+
+/** Calls in flight, swept for expired deadlines every SWEEP_MS while there are any. */
+const boundedCalls = new Set<BoundedCall>();
+const SWEEP_MS = 100;
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const call of boundedCalls) {
+    if (call.deadline > now) continue;
+    boundedCalls.delete(call);
+    call.expire();
+  }
+  if (boundedCalls.size === 0) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+/**
+ * Bounds one engine call. A page that stopped answering one call while still answering the
+ * watchdog (wa-js waiting for something WhatsApp never sends) left the request waiting for
+ * puppeteer's own protocol timeout, minutes later. The call itself cannot be cancelled and may
+ * still complete: the 504 says so. One sweep timer serves every call in flight (a timer and a
+ * Promise.race per call cost ~6 µs each, visible in send-message), so the 504 comes up to SWEEP_MS
+ * after the bound.
+ */
+export function withCallDeadline<T>(result: T, limitMs: number, method: string): T {
+  if (typeof (result as { then?: unknown } | null)?.then !== 'function') return result;
+  return new Promise((resolve, reject) => {
+    const call: BoundedCall = {
+      deadline: Date.now() + limitMs,
+      expire: () =>
+        reject(
+          httpError(
+            504,
+            `WhatsApp did not answer ${method} within ${limitMs} ms (WPPD_ENGINE_CALL_TIMEOUT_MS); it may still complete`,
+          ),
+        ),
+    };
+    boundedCalls.add(call);
+    sweeper ??= setInterval(sweep, SWEEP_MS).unref();
+    (result as PromiseLike<unknown>).then(
+      (value) => {
+        boundedCalls.delete(call);
+        resolve(value);
+      },
+      (error: unknown) => {
+        boundedCalls.delete(call);
+        reject(error);
+      },
+    );
+  }) as T;
 }
