@@ -158,14 +158,17 @@ export default definePlugin<ChatwootConfig>({
       const ack = (event.payload as { ack?: unknown }).ack;
       if (settings && waId && typeof ack === 'number') onAck(settings, waId, ack);
     });
-    // A message revoked on WhatsApp leaves Chatwoot too (the row finds its copy when it is sent).
+    // A message revoked on WhatsApp leaves Chatwoot too. The row looks its copy up when it is sent
+    // (a copy still waiting in the lane is posted first); the URL shown in the delivery log is the
+    // copy's when it is known already.
     api.on('onrevokedmessage', (event) => {
       const settings = bridged(event.session);
       const waId = idOf((event.payload as { refId?: unknown }).refId);
-      if (!settings || !waId) return;
+      if (!settings || !waId || !running) return;
+      const copy = running.store.mirrorOf(settings.scope, waId);
       enqueueChatwoot(settings, { kind: 'delete-message', waId }, `revoked:${waId}`, 'onrevokedmessage', {
         method: 'DELETE',
-        path: '/conversations',
+        path: copy ? `/conversations/${copy.conversationId}/messages/${copy.cwId}` : `/messages/WAID:${waId}`,
       });
     });
     api.on('qrcode', (event) => {

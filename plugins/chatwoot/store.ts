@@ -71,7 +71,6 @@ export class BridgeStore {
       ),
       setOpen: db.prepare('UPDATE conversations SET open = ? WHERE scope = ? AND conversation_id = ?'),
       chatOf: db.prepare('SELECT chat FROM conversations WHERE scope = ? AND conversation_id = ?'),
-      cwIdOf: db.prepare('SELECT cw_id AS id FROM messages WHERE scope = ? AND wa_id = ?'),
       waIdOf: db.prepare(
         'SELECT wa_id AS id FROM messages WHERE scope = ? AND cw_id = ? ORDER BY rowid LIMIT 1',
       ),
@@ -162,7 +161,7 @@ export class BridgeStore {
   }
 
   chatwootIdOf(scope: string, waId: string): number | undefined {
-    return (this.q.cwIdOf.get(scope, waId) as { id: number } | undefined)?.id;
+    return this.mirrorOf(scope, waId)?.cwId;
   }
 
   whatsappIdOf(scope: string, cwId: number): string | undefined {

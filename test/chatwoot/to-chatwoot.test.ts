@@ -411,6 +411,8 @@ test('a message revoked on WhatsApp is deleted from Chatwoot, once; the deletion
     .reply(200, { id: 3001 });
   const sent = await phoneOf(d, 'alice').engine('sendText')(bobWid, 'oops, wrong chat');
   await allCalled(cw);
+  // Posted and recorded (the Chatwoot id is stored once the answer is read).
+  await waitFor(async () => (await deliveries(d, 'bob', 'chatwoot'))[0]?.status === 'delivered');
 
   cw.delete(`${api}/conversations/42/messages/3001`).reply(200, {});
   await phoneOf(d, 'alice').engine('deleteMessage')(bobWid, sent.id, false);
@@ -428,9 +430,12 @@ test('a message revoked on WhatsApp is deleted from Chatwoot, once; the deletion
     const rows = await deliveries(d, 'bob', 'chatwoot');
     return rows.length === 2 && rows.every((r) => r.status === 'delivered');
   });
+  const rows = await deliveries(d, 'bob', 'chatwoot');
   t.deepEqual(
-    (await deliveries(d, 'bob', 'chatwoot')).map((r) => r.event),
+    rows.map((r) => r.event),
     ['onmessage', 'onrevokedmessage'],
   );
+  // The delivery log names the Chatwoot message that was deleted.
+  t.true(rows[1]?.url.endsWith(`${api}/conversations/42/messages/3001`));
   t.deepEqual(unexpected(origin), []);
 });
