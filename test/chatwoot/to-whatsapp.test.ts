@@ -224,3 +224,39 @@ test('an agent message deleted in Chatwoot is revoked on WhatsApp, once; other d
   });
   t.deepEqual(unexpected(origin), []);
 });
+
+test("an agent message revoked from the phone is deleted in Chatwoot, and Chatwoot's notice of it revokes nothing more", async (t) => {
+  const { d, cw, api, origin, alice, aliceWid, bobWid } = await bridge(t);
+  cw.patch(`${api}/conversations/42/messages/2001`, { status: 'delivered' }).reply(200, { id: 2001 });
+  const token = await d.token('bob');
+  t.is((await postWebhook(d, `bob:${token}`, agentMessage(alice, 2001, 42))).status, 200);
+  await waitFor(async () => received(d, 'alice', bobWid)[0]?.body === 'Hello from the agent');
+  await allCalled(cw);
+  const own = network(d)
+    .chatMessages('bob', aliceWid)
+    .find((m) => m.fromMe);
+  t.truthy(own);
+
+  // The owner deletes it for everyone on the phone: a real engine reports the revoke to its own
+  // session too (the sandbox tells only the other phones), as the event bus carries it here.
+  cw.delete(`${api}/conversations/42/messages/2001`).reply(200, {});
+  d.daemon.events.emit('bob', 'onrevokedmessage', {
+    from: aliceWid,
+    to: aliceWid,
+    id: `true_${aliceWid}_3EB0REVOKE0000000001`,
+    refId: own?.id,
+  } as never);
+  await allCalled(cw);
+  await waitFor(async () => {
+    const rows = await deliveries(d, 'bob', 'chatwoot');
+    return rows.some((r) => r.event === 'onrevokedmessage' && r.status === 'delivered');
+  });
+
+  // Chatwoot then reports the agent message as deleted: already done, nothing is revoked again.
+  const notice = agentMessage(alice, 2001, 42, 'This message was deleted');
+  notice.event = 'message_updated';
+  notice.content_attributes = { deleted: true };
+  t.like((await postWebhook(d, `bob:${token}`, notice)).body, { queued: false, ignored: 'already deleted' });
+  t.is(received(d, 'alice', bobWid)[0]?.type, 'chat', "alice's copy is untouched by the bridge");
+  t.deepEqual(unexpected(origin), []);
+});
